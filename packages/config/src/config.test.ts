@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { apiEnv, ConfigError, DEV_ADMIN_TOKEN, parseEnv, workerEnv } from './index.js';
+
+describe('configuration', () => {
+  it('runs on a developer machine with no variables set', () => {
+    const config = parseEnv(apiEnv, {});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/fordra');
+    expect(config.PORT).toBe(3000);
+    expect(config.ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
+    expect(config.adminTokenIsDefault).toBe(true);
+  });
+
+  it('names every bad variable in one error', () => {
+    try {
+      parseEnv(apiEnv, { PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as ConfigError).message;
+      expect(message).toContain('PORT');
+      expect(message).toContain('DATABASE_URL');
+      expect(message).toContain('LOG_LEVEL');
+    }
+  });
+
+  it('refuses to start in production with the development admin token', () => {
+    expect(() => parseEnv(apiEnv, { NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
+    const config = parseEnv(apiEnv, { NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-secret-token-123' });
+    expect(config.adminTokenIsDefault).toBe(false);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseEnv(workerEnv, { REDIS_URL: '', WORKER_CONCURRENCY: '4' })).toMatchObject({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      WORKER_CONCURRENCY: 4,
+    });
+  });
+});

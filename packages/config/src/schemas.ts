@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Defaults suit a developer's machine with local Postgres and Redis; production sets them all. */
+export const commonEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/fordra'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Every Redis key Fordra writes starts with this, so several installations can share a Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('fordra'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export const DEV_ADMIN_TOKEN = 'dev-admin-token-change-me';
+
+export const apiEnv = commonEnv
+  .extend({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    /** Largest invoice PDF accepted, in bytes. */
+    MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (env.ADMIN_TOKEN === undefined || env.ADMIN_TOKEN === DEV_ADMIN_TOKEN)) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'must be set to a secret of your own in production' });
+    }
+  })
+  .transform((env) => ({ ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN, adminTokenIsDefault: env.ADMIN_TOKEN === undefined }));
+
+export const workerEnv = commonEnv.extend({
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+});
+
+export const notifierEnv = commonEnv.extend({
+  NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(5),
+});
+
+export const migrateEnv = commonEnv.pick({ DATABASE_URL: true, LOG_LEVEL: true, NODE_ENV: true });
+
+export type CommonConfig = z.infer<typeof commonEnv>;
+export type ApiConfig = z.infer<typeof apiEnv>;
+export type WorkerConfig = z.infer<typeof workerEnv>;
+export type NotifierConfig = z.infer<typeof notifierEnv>;
+export type MigrateConfig = z.infer<typeof migrateEnv>;

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '@fordra/domain';
+import type { Database } from './types.js';
+
+type Q = Kysely<Database>;
+
+export interface ActivityEntry {
+  creditorId: string;
+  caseId: string;
+  type: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('case_activity')
+    .values(
+      entries.map((e) => ({
+        creditor_id: e.creditorId,
+        case_id: e.caseId,
+        type: e.type,
+        actor_kind: e.actor.kind,
+        actor_id: e.actor.id,
+        data: JSON.stringify(e.data),
+        occurred_at: now,
+      })),
+    )
+    .execute();
+}
+
+/** A case's activity, newest first, paged by the entry id (which only grows). */
+export async function listActivity(db: Q, creditorId: string, caseId: string, page: { limit: number; beforeId?: bigint | undefined }) {
+  let query = db.selectFrom('case_activity').selectAll().where('creditor_id', '=', creditorId).where('case_id', '=', caseId);
+  if (page.beforeId !== undefined) query = query.where('id', '<', page.beforeId);
+  return query.orderBy('id', 'desc').limit(page.limit + 1).execute();
+}

@@ -1,0 +1,11 @@
+export * from './connect.js';
+export * from './types.js';
+export * from './migrate.js';
+export * from './pages.js';
+export * as creditors from './creditors.js';
+export * as debtors from './debtors.js';
+export * as cases from './cases.js';
+export * as invoices from './invoices.js';
+export * as activity from './activity.js';
+export * as outbox from './outbox.js';
+export * as idempotency from './idempotency.js';

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DomainEvent } from '@fordra/domain';
+import type { Database } from './types.js';
+
+type Q = Kysely<Database>;
+
+/**
+ * Writes events in the caller's transaction, so an event exists exactly when its change does.
+ * The id is fixed here and travels with the event on every delivery attempt.
+ */
+export async function appendEvents(db: Q, creditorId: string, events: readonly DomainEvent[], now: Date): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({
+    id: randomUUID(),
+    creditor_id: creditorId,
+    case_id: e.caseId,
+    type: e.type,
+    data: JSON.stringify(e.data),
+    occurred_at: now,
+  }));
+  await db.insertInto('outbox').values(rows).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * The events integrators may subscribe to. Each type's data schema is the contract: fields may be
+ * added, never removed or renamed. Event data carries ids and the facts that changed; integrators
+ * read the rest through the API.
+ */
+const caseRef = { caseId: z.uuid() };
+
+export const EVENT_SCHEMAS = {
+  'debtor.created': z.object({ debtorId: z.uuid(), kind: z.enum(['business', 'consumer']) }),
+  'debtor.updated': z.object({ debtorId: z.uuid(), fields: z.array(z.string()) }),
+  'case.created': z.object({
+    ...caseRef,
+    debtorId: z.uuid(),
+    status: z.string(),
+    currency: z.string(),
+    externalReference: z.string().nullable(),
+    invoiceIds: z.array(z.uuid()),
+  }),
+  'case.updated': z.object({ ...caseRef, fields: z.array(z.string()) }),
+  'invoice.added': z.object({
+    ...caseRef,
+    invoiceId: z.uuid(),
+    number: z.string(),
+    dueDate: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+  }),
+  'invoice.document_uploaded': z.object({ ...caseRef, invoiceId: z.uuid(), sizeBytes: z.number().int(), sha256: z.string() }),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+
+export interface DomainEvent<T extends EventType = EventType> {
+  readonly type: T;
+  readonly caseId: string | null;
+  readonly data: EventData<T>;
+}
+
+/** Builds an event, refusing data that breaks its type's schema before it reaches the outbox. */
+export function event<T extends EventType>(type: T, caseId: string | null, data: EventData<T>): DomainEvent<T> {
+  const parsed = EVENT_SCHEMAS[type].parse(data) as EventData<T>;
+  return { type, caseId, data: parsed };
+}

@@ -1,0 +1,12 @@
+/** Queue names, in one place so a producer and its consumer can never disagree. */
+export const QUEUES = {
+  /** Periodic upkeep: expired idempotency keys and the like. */
+  housekeeping: 'housekeeping',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** BullMQ's key prefix for an installation: every key it writes begins with it. */
+export function bullPrefix(redisPrefix: string): string {
+  return `${redisPrefix}:bull`;
+}

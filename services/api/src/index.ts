@@ -1,0 +1,1 @@
+export { buildApp, type BuildOptions } from './app.js';

@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { cases, invoices, splitPage } from '@fordra/db';
+import { actorOf, creditorOf } from '../../http/auth.js';
+import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.js';
+import { decodeCursor, encodeCursor, pageOf, pageQuery } from '../../http/pagination.js';
+import { HttpProblem, problemResponses } from '../../http/problems.js';
+import { IdempotencyHeaders, IdParams } from '../../http/schemas.js';
+import type { AppDeps } from '../../deps.js';
+import { loadCase } from './read.js';
+import { CaseSchema, CaseSummarySchema, CreateCaseBody, ListCasesQuery, PatchCaseBody, toCaseSummary } from './schemas.js';
+import { changeCase, openCase } from './write.js';
+
+const tags = ['cases'];
+
+export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clock }) => {
+  app.post(
+    '/cases',
+    {
+      config: { idempotent: true },
+      schema: {
+        summary: 'Open a case for one or more unpaid invoices',
+        description: `The case starts in \`verification\`: the invoices are checked before the first reminder. ${IDEMPOTENCY_HEADER_DOC}`,
+        tags,
+        headers: IdempotencyHeaders,
+        body: CreateCaseBody,
+        response: { 201: CaseSchema, ...problemResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const creditor = creditorOf(request);
+      const result = await db.transaction().execute(async (trx) => {
+        const id = await openCase(trx, creditor, request.body, actorOf(request), clock.now());
+        const view = await loadCase(trx, creditor.creditorId, id);
+        return commitResponse(trx, request, 201, view!);
+      });
+      return reply.code(201).header('location', `/v1/cases/${result.id}`).send(result);
+    },
+  );
+
+  app.get(
+    '/cases/:id',
+    {
+      schema: {
+        summary: 'Read a case: invoices, outstanding amount, status and recent activity',
+        tags,
+        params: IdParams,
+        response: { 200: CaseSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const view = await loadCase(db, creditorOf(request).creditorId, request.params.id);
+      if (!view) throw new HttpProblem('not-found', 'no such case');
+      return view;
+    },
+  );
+
+  app.get(
+    '/cases',
+    {
+      schema: {
+        summary: 'List cases, newest first',
+        tags,
+        querystring: ListCasesQuery.extend(pageQuery),
+        response: { 200: pageOf(CaseSummarySchema), ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query;
+      const creditorId = creditorOf(request).creditorId;
+      const rows = await cases.listCases(db, creditorId, filter, { limit, after: decodeCursor(cursor) });
+      const { items, next } = splitPage(rows, limit);
+      const invoiceRows = await invoices.listInvoicesOfCases(db, creditorId, items.map((c) => c.id));
+      return {
+        items: items.map((c) => toCaseSummary(c, invoiceRows.filter((i) => i.case_id === c.id))),
+        nextCursor: next ? encodeCursor(next) : null,
+      };
+    },
+  );
+
+  app.patch(
+    '/cases/:id',
+    {
+      schema: {
+        summary: "Change a case's handler or external reference",
+        description: 'Status changes have their own actions (verify, dispute, pause, ...).',
+        tags,
+        params: IdParams,
+        body: PatchCaseBody,
+        response: { 200: CaseSchema, ...problemResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const creditor = creditorOf(request);
+      const view = await db.transaction().execute(async (trx) => {
+        const found = await changeCase(trx, creditor, request.params.id, request.body, actorOf(request), clock.now());
+        return found ? loadCase(trx, creditor.creditorId, request.params.id) : undefined;
+      });
+      if (!view) throw new HttpProblem('not-found', 'no such case');
+      return view;
+    },
+  );
+};

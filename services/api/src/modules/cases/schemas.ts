@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { CASE_STATUSES, CLOSE_REASONS, earliestDueDate, outstandingAmount, toJsonAmount, asCurrency } from '@fordra/domain';
+import type { CaseRow, InvoiceRow } from '@fordra/db';
+import { CurrencyCode, Id, Instant, iso, isoOrNull, LocalDateString, MoneySchema, Text } from '../../http/schemas.js';
+import { DebtorInput } from '../debtors/schemas.js';
+import { InvoiceInput, InvoiceSchema, toInvoice } from '../invoices/schemas.js';
+import { ActivitySchema } from '../activity/schemas.js';
+
+export const CreateCaseBody = z
+  .object({
+    debtorId: Id.optional().describe('An existing debtor. Give this or `debtor`, not both.'),
+    // A new debtor, registered with the case (its description lives on DebtorInput).
+    debtor: DebtorInput.optional(),
+    currency: CurrencyCode.optional().describe("Defaults to the creditor's default currency."),
+    handler: Text(200).nullish().describe('Who handles the case at the creditor (a name, email or user id).'),
+    externalReference: Text(100).nullish().describe("The case's id in the creditor's system; unique per creditor."),
+    invoices: z.array(InvoiceInput).min(1).max(100),
+  })
+  .refine((b) => (b.debtorId === undefined) !== (b.debtor === undefined), {
+    message: 'give either debtorId or debtor',
+    path: ['debtorId'],
+  })
+  .meta({ id: 'CreateCase' });
+
+export const PatchCaseBody = z
+  .object({
+    handler: Text(200).nullable().optional(),
+    externalReference: Text(100).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'name at least one field to change')
+  .meta({ id: 'CasePatch' });
+
+export const ListCasesQuery = z.object({
+  status: z.enum(CASE_STATUSES).optional(),
+  debtorId: Id.optional(),
+  externalReference: z.string().max(100).optional(),
+  overdueSince: LocalDateString.optional().describe('Only cases with an invoice due on or before this day.'),
+});
+
+const caseFields = {
+  id: z.uuid(),
+  status: z.enum(CASE_STATUSES),
+  closeReason: z.enum(CLOSE_REASONS).nullable(),
+  currency: CurrencyCode,
+  debtorId: z.uuid(),
+  handler: z.string().nullable(),
+  externalReference: z.string().nullable(),
+  outstanding: MoneySchema,
+  earliestDueDate: z.string().meta({ format: 'date' }).nullable(),
+  createdAt: Instant,
+  updatedAt: Instant,
+  closedAt: Instant.nullable(),
+};
+
+export const CaseSummarySchema = z.object({ ...caseFields, invoiceCount: z.number().int() }).meta({ id: 'CaseSummary' });
+
+export const CaseSchema = z
+  .object({
+    ...caseFields,
+    invoices: z.array(InvoiceSchema),
+    recentActivity: z.array(ActivitySchema).describe('The latest entries, newest first; the full record is at /activity.'),
+  })
+  .meta({ id: 'Case' });
+
+function caseCore(row: CaseRow, invoices: InvoiceRow[]) {
+  const currency = asCurrency(row.currency);
+  return {
+    id: row.id,
+    status: row.status,
+    closeReason: row.close_reason,
+    currency,
+    debtorId: row.debtor_id,
+    handler: row.handler,
+    externalReference: row.external_reference,
+    outstanding: { amount: toJsonAmount(outstandingAmount(currency, invoices.map((i) => ({ amountMinor: i.amount_minor })))), currency },
+    earliestDueDate: earliestDueDate(invoices.map((i) => ({ dueDate: i.due_date }))),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    closedAt: isoOrNull(row.closed_at),
+  };
+}
+
+export function toCaseSummary(row: CaseRow, invoices: InvoiceRow[]) {
+  return { ...caseCore(row, invoices), invoiceCount: invoices.length };
+}
+
+export function toCase(row: CaseRow, invoices: Parameters<typeof toInvoice>[0][], recentActivity: z.infer<typeof ActivitySchema>[]) {
+  return { ...caseCore(row, invoices), invoices: invoices.map(toInvoice), recentActivity };
+}

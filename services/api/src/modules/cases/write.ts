@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import { activity, cases, debtors, outbox, type Database } from '@fordra/db';
+import { event, type Actor, type Currency } from '@fordra/domain';
+import type { CreditorAuth } from '../../http/auth.js';
+import { HttpProblem } from '../../http/problems.js';
+import { createDebtor } from '../debtors/write.js';
+import { addInvoices } from '../invoices/write.js';
+import type { z } from 'zod';
+import type { CreateCaseBody, PatchCaseBody } from './schemas.js';
+
+type Q = Kysely<Database>;
+
+async function assertExternalReferenceFree(db: Q, creditorId: string, reference: string | null | undefined, selfId?: string) {
+  if (!reference) return;
+  const holder = await cases.findCaseByExternalReference(db, creditorId, reference);
+  if (holder && holder.id !== selfId) {
+    throw new HttpProblem('conflict', `external reference ${reference} is already used by another case`, { existingId: holder.id });
+  }
+}
+
+/** Opens a case in verification: the invoices are checked before anyone is reminded. */
+export async function openCase(db: Q, creditor: CreditorAuth, body: z.infer<typeof CreateCaseBody>, actor: Actor, now: Date): Promise<string> {
+  const currency: Currency = body.currency ?? creditor.defaultCurrency;
+  await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
+  const debtor = body.debtorId
+    ? await debtors.getDebtor(db, creditor.creditorId, body.debtorId)
+    : await createDebtor(db, creditor, body.debtor!, now);
+  if (!debtor) throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
+
+  const row = await cases.insertCase(db, {
+    creditor_id: creditor.creditorId,
+    debtor_id: debtor.id,
+    status: 'verification',
+    close_reason: null,
+    currency,
+    handler: body.handler ?? null,
+    external_reference: body.externalReference ?? null,
+    created_at: now,
+    updated_at: now,
+  });
+  await activity.appendActivity(
+    db,
+    [{ creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId: debtor.id, currency, status: row.status } }],
+    now,
+  );
+  const added = await addInvoices(db, { creditorId: creditor.creditorId, caseId: row.id, currency }, body.invoices, [], actor, now, 'invoices', false);
+  await outbox.appendEvents(
+    db,
+    creditor.creditorId,
+    [
+      event('case.created', row.id, {
+        caseId: row.id,
+        debtorId: debtor.id,
+        status: row.status,
+        currency,
+        externalReference: row.external_reference,
+        invoiceIds: added.map((i) => i.id),
+      }),
+    ],
+    now,
+  );
+  return row.id;
+}
+
+export async function changeCase(
+  db: Q,
+  creditor: CreditorAuth,
+  caseId: string,
+  patch: z.infer<typeof PatchCaseBody>,
+  actor: Actor,
+  now: Date,
+): Promise<boolean> {
+  const current = await cases.getCaseForUpdate(db, creditor.creditorId, caseId);
+  if (!current) return false;
+  if (patch.externalReference !== undefined) await assertExternalReferenceFree(db, creditor.creditorId, patch.externalReference, caseId);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (patch.handler !== undefined && patch.handler !== current.handler) changes.handler = { from: current.handler, to: patch.handler };
+  if (patch.externalReference !== undefined && patch.externalReference !== current.external_reference) {
+    changes.externalReference = { from: current.external_reference, to: patch.externalReference };
+  }
+  // Nothing actually changed: no new history, no event.
+  if (Object.keys(changes).length === 0) return true;
+  await cases.updateCase(db, creditor.creditorId, caseId, {
+    ...(changes.handler && { handler: patch.handler ?? null }),
+    ...(changes.externalReference && { external_reference: patch.externalReference ?? null }),
+    updated_at: now,
+  });
+  await activity.appendActivity(db, [{ creditorId: creditor.creditorId, caseId, type: 'case.updated', actor, data: { changes } }], now);
+  await outbox.appendEvents(db, creditor.creditorId, [event('case.updated', caseId, { caseId, fields: Object.keys(changes) })], now);
+  return true;
+}

@@ -1,0 +1,22 @@
+import { apiEnv, parseEnv } from '@fordra/config';
+import { createDb } from '@fordra/db';
+import { systemClock } from '@fordra/domain';
+import { createRedis } from '@fordra/jobs';
+import { closeOnSignals, createLogger, failStartup } from '@fordra/runtime';
+import { buildApp } from './app.js';
+
+async function main(): Promise<void> {
+  const config = parseEnv(apiEnv, process.env);
+  const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
+  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-api' });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const app = await buildApp({ db, redis, clock: systemClock, config, logger });
+  closeOnSignals(logger, [async () => db.destroy(), async () => redis.quit(), async () => app.close()]);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.adminTokenIsDefault) {
+    logger.warn(`ADMIN_TOKEN is not set: the development admin token "${config.ADMIN_TOKEN}" is in use`);
+  }
+  logger.info(`docs at http://localhost:${config.PORT}/docs`);
+}
+
+main().catch((err: unknown) => failStartup('api', err));
