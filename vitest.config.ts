@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // CI reads the totals from the JSON report; people read the default one.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.tmp/vitest-report.json' },
     // Tests read time from injected clocks; nothing here may depend on the machine's zone.
     env: { TZ: 'UTC' },
   },

@@ -1,2 +1,3 @@
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './connections.js';

@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './redis.js';
 export * from './poll.js';
+export * from './process.js';

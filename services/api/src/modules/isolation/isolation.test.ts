@@ -1,0 +1,99 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { businessDebtor, invoice, problem, SAMPLE_PDF, useApi } from '../../test/harness.js';
+
+const api = useApi();
+
+interface Owned {
+  caseId: string;
+  invoiceId: string;
+  debtorId: string;
+  customerNumber: string;
+  externalReference: string;
+}
+
+type Probe = { request: (a: Owned) => InjectOptions; check: (res: LightMyRequestResponse, a: Owned) => void };
+
+const notFound = (res: LightMyRequestResponse) => {
+  expect(problem(res, 404).type).toBe('/problems/not-found');
+};
+const leaksNothing = (res: LightMyRequestResponse, a: Owned) => {
+  expect(res.statusCode).toBeLessThan(500);
+  for (const id of [a.caseId, a.invoiceId, a.debtorId, a.customerNumber, a.externalReference]) expect(res.body).not.toContain(id);
+};
+
+/**
+ * Every creditor route, called by creditor B with creditor A's ids. A new route must be added
+ * here: the test fails for any route of the OpenAPI document this table does not cover.
+ */
+const probes: Record<string, Probe> = {
+  'GET /v1/debtors': { request: (a) => ({ url: `/v1/debtors?customerNumber=${a.customerNumber}` }), check: (res, a) => { expect(res.json().items).toEqual([]); leaksNothing(res, a); } },
+  'POST /v1/debtors': {
+    // A's customer number is free for B: numbers are scoped per creditor.
+    request: (a) => ({ method: 'POST', url: '/v1/debtors', payload: businessDebtor({ customerNumber: a.customerNumber }) }),
+    check: (res) => expect(res.statusCode).toBe(201),
+  },
+  'GET /v1/debtors/{id}': { request: (a) => ({ url: `/v1/debtors/${a.debtorId}` }), check: notFound },
+  'PATCH /v1/debtors/{id}': { request: (a) => ({ method: 'PATCH', url: `/v1/debtors/${a.debtorId}`, payload: { name: 'Taken over' } }), check: notFound },
+  'GET /v1/cases': {
+    request: (a) => ({ url: `/v1/cases?debtorId=${a.debtorId}` }),
+    check: (res, a) => { expect(res.json().items).toEqual([]); leaksNothing(res, a); },
+  },
+  'POST /v1/cases': { request: (a) => ({ method: 'POST', url: '/v1/cases', payload: { debtorId: a.debtorId, invoices: [invoice()] } }), check: notFound },
+  'GET /v1/cases/{id}': { request: (a) => ({ url: `/v1/cases/${a.caseId}` }), check: notFound },
+  'PATCH /v1/cases/{id}': { request: (a) => ({ method: 'PATCH', url: `/v1/cases/${a.caseId}`, payload: { handler: 'mallory' } }), check: notFound },
+  'POST /v1/cases/{id}/invoices': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/invoices`, payload: invoice({ number: 'X-1' }) }), check: notFound },
+  'PUT /v1/cases/{id}/invoices/{invoiceId}/document': {
+    request: (a) => ({ method: 'PUT', url: `/v1/cases/${a.caseId}/invoices/${a.invoiceId}/document`, headers: { 'content-type': 'application/pdf' }, payload: SAMPLE_PDF }),
+    check: notFound,
+  },
+  'GET /v1/cases/{id}/invoices/{invoiceId}/document': { request: (a) => ({ url: `/v1/cases/${a.caseId}/invoices/${a.invoiceId}/document` }), check: notFound },
+  'GET /v1/cases/{id}/activity': { request: (a) => ({ url: `/v1/cases/${a.caseId}/activity` }), check: notFound },
+};
+
+describe('a creditor never sees another creditor’s data', () => {
+  let owned: Owned;
+  let intruder: { authorization: string };
+  let ownerAuth: { authorization: string };
+
+  beforeAll(async () => {
+    const a = await api.creditor('Owner AB');
+    ownerAuth = a.auth;
+    intruder = (await api.creditor('Intruder AB')).auth;
+    const created = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        headers: a.auth,
+        payload: { debtor: businessDebtor({ customerNumber: 'CUST-OWNED' }), externalReference: 'EXT-OWNED', invoices: [invoice()] },
+      })
+    ).json();
+    owned = { caseId: created.id, invoiceId: created.invoices[0].id, debtorId: created.debtorId, customerNumber: 'CUST-OWNED', externalReference: 'EXT-OWNED' };
+    await api.app.inject({ method: 'PUT', url: `/v1/cases/${owned.caseId}/invoices/${owned.invoiceId}/document`, headers: { ...a.auth, 'content-type': 'application/pdf' }, payload: SAMPLE_PDF });
+  });
+
+  it('covers every creditor route in the OpenAPI document', () => {
+    const doc = api.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op.security === undefined && path.startsWith('/v1/'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(Object.keys(probes).sort());
+  });
+
+  for (const [route, probe] of Object.entries(probes)) {
+    it(`${route} with another creditor's ids`, async () => {
+      const options = probe.request(owned);
+      const res = await api.app.inject({ method: 'GET', ...options, headers: { ...options.headers, ...intruder } });
+      probe.check(res, owned);
+    });
+  }
+
+  it('left the owner’s data as it was', async () => {
+    const res = await api.app.inject({ method: 'GET', url: `/v1/cases/${owned.caseId}`, headers: ownerAuth });
+    expect(res.json()).toMatchObject({ handler: null, invoices: [{ number: 'F-1001' }] });
+    const debtor = await api.app.inject({ method: 'GET', url: `/v1/debtors/${owned.debtorId}`, headers: ownerAuth });
+    expect(debtor.json().name).toBe('Kund AB');
+  });
+});
