@@ -19,7 +19,14 @@ export const commonEnv = z.object({
   /** Every Redis key Fordra writes starts with this, so several installations can share a Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('fordra'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** pretty: coloured lines for people; json: one object a line, for log shippers. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
+
+/** Pretty logs in development unless told otherwise; JSON everywhere else. */
+export function prettyLogs(config: { LOG_FORMAT?: 'json' | 'pretty' | undefined; NODE_ENV: string }): boolean {
+  return config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : config.NODE_ENV === 'development';
+}
 
 export const DEV_ADMIN_TOKEN = 'dev-admin-token-change-me';
 
@@ -46,7 +53,7 @@ export const notifierEnv = commonEnv.extend({
   NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
-export const migrateEnv = commonEnv.pick({ DATABASE_URL: true, LOG_LEVEL: true, NODE_ENV: true });
+export const migrateEnv = commonEnv.pick({ DATABASE_URL: true, LOG_LEVEL: true, LOG_FORMAT: true, NODE_ENV: true });
 
 export type CommonConfig = z.infer<typeof commonEnv>;
 export type ApiConfig = z.infer<typeof apiEnv>;

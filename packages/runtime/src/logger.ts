@@ -30,12 +30,12 @@ export const REDACTED_PATHS = [
 export interface LoggerOptions {
   name: string;
   level: string;
-  /** Pretty, coloured lines for a person at a terminal; JSON lines for everything else. */
+  /** Pretty, coloured lines for a person at a terminal; JSON lines (the default) for everything else. */
   pretty?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  const pretty = options.pretty ?? false;
   return pino({
     name: options.name,
     level: options.level,

@@ -1,4 +1,4 @@
-import { apiEnv, parseEnv } from '@fordra/config';
+import { apiEnv, parseEnv, prettyLogs } from '@fordra/config';
 import { createDb } from '@fordra/db';
 import { systemClock } from '@fordra/domain';
 import { createRedis } from '@fordra/jobs';
@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = parseEnv(apiEnv, process.env);
-  const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
+  const logger = createLogger({ name: 'api', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
   const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-api' });
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const app = await buildApp({ db, redis, clock: systemClock, config, logger });

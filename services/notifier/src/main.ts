@@ -1,4 +1,4 @@
-import { notifierEnv, parseEnv } from '@fordra/config';
+import { notifierEnv, parseEnv, prettyLogs } from '@fordra/config';
 import { createDb } from '@fordra/db';
 import { createRedis } from '@fordra/jobs';
 import { checkConnections, closeOnSignals, createLogger, failStartup } from '@fordra/runtime';
@@ -9,7 +9,7 @@ import { checkConnections, closeOnSignals, createLogger, failStartup } from '@fo
  */
 async function main(): Promise<void> {
   const config = parseEnv(notifierEnv, process.env);
-  const logger = createLogger({ name: 'notifier', level: config.LOG_LEVEL });
+  const logger = createLogger({ name: 'notifier', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
   const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-notifier' });
   const redis = createRedis(config.REDIS_URL);
   await checkConnections(db, redis);

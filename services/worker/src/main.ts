@@ -1,4 +1,4 @@
-import { parseEnv, workerEnv } from '@fordra/config';
+import { parseEnv, prettyLogs, workerEnv } from '@fordra/config';
 import { createDb } from '@fordra/db';
 import { systemClock } from '@fordra/domain';
 import { bullPrefix, createRedis } from '@fordra/jobs';
@@ -7,7 +7,7 @@ import { startHousekeeping } from './housekeeping/queue.js';
 
 async function main(): Promise<void> {
   const config = parseEnv(workerEnv, process.env);
-  const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
+  const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
   const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-worker' });
   const redis = createRedis(config.REDIS_URL);
   await checkConnections(db, redis);
