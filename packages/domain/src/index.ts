@@ -9,3 +9,5 @@ export * from './case-status.js';
 export * from './events.js';
 export * from './activity.js';
 export * from './documents.js';
+export * from './policies/index.js';
+export * from './calendar/index.js';
