@@ -47,6 +47,10 @@ export const apiEnv = commonEnv
 
 export const workerEnv = commonEnv.extend({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How often Postgres's deadlines are checked against Redis's jobs: the most a lost job delays a step. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Deadlines due within this window are given their delayed job ahead of time. */
+  DEADLINE_LOOKAHEAD_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(15 * 60_000),
 });
 
 export const notifierEnv = commonEnv.extend({

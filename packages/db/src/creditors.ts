@@ -9,6 +9,7 @@ export interface NewCreditor {
   country: string;
   defaultCurrency: string;
   timeZone: string;
+  autoVerify?: boolean;
 }
 
 export async function insertCreditor(db: Q, creditor: NewCreditor, now: Date) {
@@ -19,6 +20,7 @@ export async function insertCreditor(db: Q, creditor: NewCreditor, now: Date) {
       country: creditor.country,
       default_currency: creditor.defaultCurrency,
       time_zone: creditor.timeZone,
+      auto_verify: creditor.autoVerify ?? false,
       created_at: now,
       updated_at: now,
     })
@@ -96,4 +98,17 @@ export async function listApiKeys(db: Q, creditorId: string) {
     .where('creditor_id', '=', creditorId)
     .orderBy('created_at')
     .execute();
+}
+
+export async function updateCreditor(db: Q, id: string, changes: { name?: string | undefined; autoVerify?: boolean | undefined }, now: Date) {
+  return db
+    .updateTable('creditors')
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.autoVerify !== undefined && { auto_verify: changes.autoVerify }),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

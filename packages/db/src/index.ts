@@ -9,3 +9,6 @@ export * as invoices from './invoices.js';
 export * as activity from './activity.js';
 export * as outbox from './outbox.js';
 export * as idempotency from './idempotency.js';
+export * as policies from './policies.js';
+export * as deadlines from './deadlines.js';
+export * as charges from './charges.js';

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/20261124_0001_foundation.js';
+import * as policies from './migrations/20261124_0002_policies_and_deadlines.js';
 
 /** Every migration, by name; the names sort in the order they were written. */
 export const migrations: Record<string, Migration> = {
   '20261124_0001_foundation': foundation,
+  '20261124_0002_policies_and_deadlines': policies,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -19,6 +19,7 @@ export interface CreditorsTable {
   country: string;
   default_currency: string;
   time_zone: string;
+  auto_verify: Generated<boolean>;
   created_at: Instant;
   updated_at: Instant;
 }
@@ -65,6 +66,12 @@ export interface CasesTable {
   created_at: Instant;
   updated_at: Instant;
   closed_at: Instant | null;
+  policy_id: string | null;
+  policy_version_id: string | null;
+  reminder_fee_agreed: Generated<boolean>;
+  held_since: Instant | null;
+  hold_reason: string | null;
+  activated_at: Instant | null;
 }
 
 export interface InvoicesTable {
@@ -125,7 +132,89 @@ export interface IdempotencyKeysTable {
   expires_at: Instant;
 }
 
+export interface CollectionPoliciesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  name: string;
+  is_default: boolean;
+  current_version: number;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface PolicyVersionsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  policy_id: string;
+  version: number;
+  steps: Json;
+  created_at: Instant;
+}
+
+export type DeadlineStatus = 'scheduled' | 'done' | 'skipped' | 'cancelled';
+
+export interface CaseDeadlinesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  policy_version_id: string;
+  step_index: number;
+  step_key: string;
+  action: string;
+  day: DateDay | null;
+  due_at: Instant;
+  status: DeadlineStatus;
+  outcome: Json | null;
+  completed_at: Instant | null;
+  created_at: Instant;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  deadline_id: string | null;
+  idempotency_key: string;
+  channel: 'email' | 'letter';
+  template: string;
+  language: string;
+  recipient: Json;
+  attach_invoice: Generated<boolean>;
+  status: 'queued' | 'sent' | 'failed';
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  deadline_id: string | null;
+  kind: 'call' | 'meeting';
+  assignee: string | null;
+  due_date: DateDay;
+  status: 'open' | 'done' | 'cancelled';
+  created_at: Instant;
+}
+
+export interface CaseChargesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  deadline_id: string | null;
+  kind: 'reminder_fee' | 'final_demand_fee';
+  amount_minor: Int8;
+  currency: string;
+  created_at: Instant;
+}
+
 export interface Database {
+  collection_policies: CollectionPoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  case_deadlines: CaseDeadlinesTable;
+  notifications: NotificationsTable;
+  tasks: TasksTable;
+  case_charges: CaseChargesTable;
   creditors: CreditorsTable;
   api_keys: ApiKeysTable;
   debtors: DebtorsTable;
@@ -146,3 +235,6 @@ export type CaseRow = Selectable<CasesTable>;
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type ActivityRow = Selectable<CaseActivityTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type PolicyRow = Selectable<CollectionPoliciesTable>;
+export type PolicyVersionRow = Selectable<PolicyVersionsTable>;
+export type DeadlineRow = Selectable<CaseDeadlinesTable>;

@@ -7,7 +7,8 @@ export type DomainErrorKind =
   | 'currency_mismatch'
   | 'invalid_identity_number'
   | 'illegal_transition'
-  | 'invalid_document';
+  | 'invalid_document'
+  | 'invalid_policy';
 
 export interface FieldIssue {
   readonly path: string;

@@ -28,6 +28,14 @@ export const EVENT_SCHEMAS = {
     currency: z.string(),
   }),
   'invoice.document_uploaded': z.object({ ...caseRef, invoiceId: z.uuid(), sizeBytes: z.number().int(), sha256: z.string() }),
+  'case.verified': z.object({ ...caseRef, status: z.string(), checklist: z.record(z.string(), z.unknown()).optional() }),
+  'case.disputed': z.object({ ...caseRef, status: z.string(), complaint: z.string() }),
+  'case.dispute_resolved': z.object({ ...caseRef, status: z.string(), resolution: z.string() }),
+  'case.paused': z.object({ ...caseRef, status: z.string(), reason: z.string().nullable() }),
+  'case.resumed': z.object({ ...caseRef, status: z.string() }),
+  'case.escalated': z.object({ ...caseRef, status: z.string() }),
+  'case.closed': z.object({ ...caseRef, status: z.string(), closeReason: z.enum(['paid', 'withdrawn', 'written_off']) }),
+  'task.created': z.object({ ...caseRef, taskId: z.uuid(), kind: z.enum(['call', 'meeting']), dueDate: z.string(), assignee: z.string().nullable() }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -6,6 +6,7 @@ export * from './debtor.js';
 export * from './identity-numbers.js';
 export * from './invoice.js';
 export * from './case-status.js';
+export * from './case-actions.js';
 export * from './events.js';
 export * from './activity.js';
 export * from './documents.js';

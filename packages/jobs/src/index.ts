@@ -1,2 +1,3 @@
 export * from './redis.js';
 export * from './queues.js';
+export * from './deadline-jobs.js';

@@ -2,6 +2,10 @@
 export const QUEUES = {
   /** Periodic upkeep: expired idempotency keys and the like. */
   housekeeping: 'housekeeping',
+  /** Policy steps falling due; one job per deadline row. */
+  deadlines: 'deadlines',
+  /** Messages handed to the notifier; one job per notification row. */
+  notifications: 'notifications',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

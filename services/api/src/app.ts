@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { bullPrefix, QUEUES } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 import { createCreditorAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -13,12 +15,15 @@ import type { AppDeps } from './deps.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { activityRoutes } from './modules/activity/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
+import { caseLifeRoutes } from './modules/case-life/routes.js';
+import { policyRoutes } from './modules/policies/routes.js';
+import { scheduleRoutes } from './modules/case-life/schedule.js';
 import { debtorRoutes } from './modules/debtors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { invoiceRoutes } from './modules/invoices/routes.js';
 import { problemRoutes } from './modules/problems/routes.js';
 
-export interface BuildOptions extends Omit<AppDeps, 'forgetApiKey'> {
+export interface BuildOptions extends Omit<AppDeps, 'forgetApiKey' | 'deadlineQueue'> {
   logger: Logger;
   redis: Redis;
 }
@@ -54,7 +59,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerIdempotency(app, db, clock);
 
   const creditorAuth = createCreditorAuth(db, clock);
-  const deps: AppDeps = { db, clock, config, forgetApiKey: creditorAuth.forget };
+  const deadlineQueue = new Queue(QUEUES.deadlines, { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
+  app.addHook('onClose', async () => deadlineQueue.close());
+  const deps: AppDeps = { db, clock, config, forgetApiKey: creditorAuth.forget, deadlineQueue };
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(problemRoutes);
@@ -67,6 +74,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await creditorScope.register(caseRoutes, deps);
       await creditorScope.register(invoiceRoutes, deps);
       await creditorScope.register(activityRoutes, deps);
+      await creditorScope.register(policyRoutes, deps);
+      await creditorScope.register(caseLifeRoutes, deps);
+      await creditorScope.register(scheduleRoutes, deps);
     },
     { prefix: '/v1' },
   );

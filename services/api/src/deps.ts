@@ -1,6 +1,7 @@
 import type { ApiConfig } from '@fordra/config';
 import type { Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
+import type { Queue } from 'bullmq';
 
 /** What the modules are given: the database, the clock and the configuration. */
 export interface AppDeps {
@@ -9,4 +10,6 @@ export interface AppDeps {
   config: ApiConfig;
   /** Drops a revoked key from the authentication cache of this instance. */
   forgetApiKey: (apiKeyId: string) => void;
+  /** Where due-soon deadlines get their jobs. */
+  deadlineQueue: Queue;
 }

@@ -8,6 +8,7 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, ProblemSlug> = {
   currency_mismatch: 'unprocessable',
   invalid_identity_number: 'unprocessable',
   invalid_document: 'unprocessable',
+  invalid_policy: 'unprocessable',
   illegal_transition: 'illegal-transition',
 };
 

@@ -33,6 +33,7 @@ export const openApiInfo: NonNullable<FastifyDynamicSwaggerOptions['openapi']> =
   tags: [
     { name: 'cases', description: 'Collection cases: one debtor, one or more unpaid invoices.' },
     { name: 'invoices', description: "A case's invoices and their original documents." },
+    { name: 'policies', description: 'Collection policies: which step runs on which day, by which channel.' },
     { name: 'debtors', description: 'Who owes: businesses and consumers, with their language and address.' },
     { name: 'admin', description: 'Operator routes: creditors and their API keys.' },
     { name: 'health', description: 'Liveness and readiness for orchestrators.' },

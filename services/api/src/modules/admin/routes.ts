@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creditors } from '@fordra/db';
+import { ensureDefaultPolicy } from '@fordra/collection';
 import { adminAuth } from '../../http/auth.js';
 import { generateApiKey } from '../../http/api-keys.js';
 import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.js';
 import { HttpProblem, problemResponses } from '../../http/problems.js';
 import { IdempotencyHeaders, IdParams } from '../../http/schemas.js';
 import type { AppDeps } from '../../deps.js';
-import { ApiKeySchema, CreateApiKeyBody, CreateCreditorBody, CreatedApiKeySchema, CreditorSchema, toApiKey, toCreditor, defaultsForCountry } from './schemas.js';
+import { UpdateCreditorBody, ApiKeySchema, CreateApiKeyBody, CreateCreditorBody, CreatedApiKeySchema, CreditorSchema, toApiKey, toCreditor, defaultsForCountry } from './schemas.js';
 
 const security = [{ adminToken: [] }];
 const tags = ['admin'];
@@ -41,9 +42,11 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
             country: body.country,
             defaultCurrency: body.defaultCurrency ?? defaults.currency,
             timeZone: body.timeZone ?? defaults.timeZone,
+            autoVerify: body.autoVerify,
           },
           now,
         );
+        await ensureDefaultPolicy(trx, creditor.id, now);
         const secret = generateApiKey();
         const key = await creditors.insertApiKey(trx, { creditorId: creditor.id, name: body.apiKeyName, ...secret }, now);
         const answer = { creditor: toCreditor(creditor), apiKey: { ...toApiKey(key), key: secret.key } };
@@ -60,6 +63,18 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
     },
     async (request) => {
       const creditor = await creditors.getCreditor(db, request.params.id);
+      if (!creditor) throw new HttpProblem('not-found', 'no such creditor');
+      return toCreditor(creditor);
+    },
+  );
+
+  app.patch(
+    '/creditors/:id',
+    {
+      schema: { summary: "Change a creditor's name or settings", tags, security, params: IdParams, body: UpdateCreditorBody, response: { 200: CreditorSchema, ...problemResponses(400, 401, 404) } },
+    },
+    async (request) => {
+      const creditor = await creditors.updateCreditor(db, request.params.id, request.body, clock.now());
       if (!creditor) throw new HttpProblem('not-found', 'no such creditor');
       return toCreditor(creditor);
     },

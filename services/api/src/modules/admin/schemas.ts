@@ -21,7 +21,12 @@ export const CreateCreditorBody = z.object({
   defaultCurrency: CurrencyCode.optional().describe('Defaults to the currency of the country (SEK for SE, EUR for FI).'),
   timeZone: TimeZone.optional(),
   apiKeyName: Text(100).default('default'),
+  autoVerify: z.boolean().default(false).describe('Start collecting new cases at once instead of waiting for the invoice check.'),
 });
+
+export const UpdateCreditorBody = z
+  .object({ name: Text(200).optional(), autoVerify: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
 
 export const CreateApiKeyBody = z.object({ name: Text(100) });
 
@@ -32,6 +37,7 @@ export const CreditorSchema = z
     country: z.string(),
     defaultCurrency: CurrencyCode,
     timeZone: z.string(),
+    autoVerify: z.boolean(),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -71,6 +77,7 @@ export function toCreditor(row: CreditorRow) {
     country: row.country,
     defaultCurrency: asCurrency(row.default_currency),
     timeZone: row.time_zone,
+    autoVerify: row.auto_verify,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

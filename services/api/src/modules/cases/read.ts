@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activity, cases, invoices, type Database } from '@fordra/db';
+import { activity, cases, charges, invoices, type Database } from '@fordra/db';
 import { toActivity } from '../activity/schemas.js';
 import { toCase } from './schemas.js';
 
@@ -11,9 +11,10 @@ const RECENT_ACTIVITY = 10;
 export async function loadCase(db: Q, creditorId: string, caseId: string) {
   const row = await cases.getCase(db, creditorId, caseId);
   if (!row) return undefined;
-  const [invoiceRows, activityRows] = await Promise.all([
+  const [invoiceRows, chargeRows, activityRows] = await Promise.all([
     invoices.listInvoicesOfCases(db, creditorId, [caseId]),
+    charges.listChargesOfCases(db, creditorId, [caseId]),
     activity.listActivity(db, creditorId, caseId, { limit: RECENT_ACTIVITY }),
   ]);
-  return toCase(row, invoiceRows, activityRows.slice(0, RECENT_ACTIVITY).map(toActivity));
+  return toCase(row, invoiceRows, chargeRows, activityRows.slice(0, RECENT_ACTIVITY).map(toActivity));
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cases, invoices, splitPage } from '@fordra/db';
+import { cases, charges, invoices, splitPage } from '@fordra/db';
 import { actorOf, creditorOf } from '../../http/auth.js';
 import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.js';
 import { decodeCursor, encodeCursor, pageOf, pageQuery } from '../../http/pagination.js';
@@ -7,12 +7,14 @@ import { HttpProblem, problemResponses } from '../../http/problems.js';
 import { IdempotencyHeaders, IdParams } from '../../http/schemas.js';
 import type { AppDeps } from '../../deps.js';
 import { loadCase } from './read.js';
+import { scheduleJobs } from '../case-life/jobs.js';
 import { CaseSchema, CaseSummarySchema, CreateCaseBody, ListCasesQuery, PatchCaseBody, toCaseSummary } from './schemas.js';
 import { changeCase, openCase } from './write.js';
 
 const tags = ['cases'];
 
-export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clock }) => {
+export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const { db, clock } = deps;
   app.post(
     '/cases',
     {
@@ -28,11 +30,13 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, cloc
     },
     async (request, reply) => {
       const creditor = creditorOf(request);
-      const result = await db.transaction().execute(async (trx) => {
-        const id = await openCase(trx, creditor, request.body, actorOf(request), clock.now());
-        const view = await loadCase(trx, creditor.creditorId, id);
-        return commitResponse(trx, request, 201, view!);
+      const now = clock.now();
+      const { result, planned } = await db.transaction().execute(async (trx) => {
+        const opened = await openCase(trx, creditor, request.body, actorOf(request), now);
+        const view = await loadCase(trx, creditor.creditorId, opened.id);
+        return { result: await commitResponse(trx, request, 201, view!), planned: opened.deadlines };
       });
+      await scheduleJobs(deps, planned, now, request.log);
       return reply.code(201).header('location', `/v1/cases/${result.id}`).send(result);
     },
   );
@@ -69,9 +73,10 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, cloc
       const creditorId = creditorOf(request).creditorId;
       const rows = await cases.listCases(db, creditorId, filter, { limit, after: decodeCursor(cursor) });
       const { items, next } = splitPage(rows, limit);
-      const invoiceRows = await invoices.listInvoicesOfCases(db, creditorId, items.map((c) => c.id));
+      const ids = items.map((c) => c.id);
+      const [invoiceRows, chargeRows] = await Promise.all([invoices.listInvoicesOfCases(db, creditorId, ids), charges.listChargesOfCases(db, creditorId, ids)]);
       return {
-        items: items.map((c) => toCaseSummary(c, invoiceRows.filter((i) => i.case_id === c.id))),
+        items: items.map((c) => toCaseSummary(c, invoiceRows.filter((i) => i.case_id === c.id), chargeRows.filter((ch) => ch.case_id === c.id))),
         nextCursor: next ? encodeCursor(next) : null,
       };
     },

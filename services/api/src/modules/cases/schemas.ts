@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CLOSE_REASONS, earliestDueDate, outstandingAmount, toJsonAmount, asCurrency } from '@fordra/domain';
 import type { CaseRow, InvoiceRow } from '@fordra/db';
+import { money, sum } from '@fordra/domain';
 import { CurrencyCode, Id, Instant, iso, isoOrNull, LocalDateString, MoneySchema, Text } from '../../http/schemas.js';
 import { DebtorInput } from '../debtors/schemas.js';
 import { InvoiceInput, InvoiceSchema, toInvoice } from '../invoices/schemas.js';
@@ -14,6 +15,11 @@ export const CreateCaseBody = z
     currency: CurrencyCode.optional().describe("Defaults to the creditor's default currency."),
     handler: Text(200).nullish().describe('Who handles the case at the creditor (a name, email or user id).'),
     externalReference: Text(100).nullish().describe("The case's id in the creditor's system; unique per creditor."),
+    policyId: Id.optional().describe("The collection policy to follow; defaults to the creditor's default policy."),
+    reminderFeeAgreed: z
+      .boolean()
+      .default(false)
+      .describe('Whether the debtor agreed to reminder fees when the debt arose (Swedish law allows the fee only then).'),
     invoices: z.array(InvoiceInput).min(1).max(100),
   })
   .refine((b) => (b.debtorId === undefined) !== (b.debtor === undefined), {
@@ -46,6 +52,9 @@ const caseFields = {
   handler: z.string().nullable(),
   externalReference: z.string().nullable(),
   outstanding: MoneySchema,
+  fees: MoneySchema.describe('Fees added by policy steps, part of the outstanding amount.'),
+  policyId: z.uuid().nullable().describe('The policy the case follows (null: the default, fixed when collection starts).'),
+  reminderFeeAgreed: z.boolean(),
   earliestDueDate: z.string().meta({ format: 'date' }).nullable(),
   createdAt: Instant,
   updatedAt: Instant,
@@ -62,8 +71,12 @@ export const CaseSchema = z
   })
   .meta({ id: 'Case' });
 
-function caseCore(row: CaseRow, invoices: InvoiceRow[]) {
+type ChargeLike = { amount_minor: bigint };
+
+function caseCore(row: CaseRow, invoices: InvoiceRow[], charges: ChargeLike[]) {
   const currency = asCurrency(row.currency);
+  const fees = sum(currency, charges.map((c) => money(c.amount_minor, currency)));
+  const principal = outstandingAmount(currency, invoices.map((i) => ({ amountMinor: i.amount_minor })));
   return {
     id: row.id,
     status: row.status,
@@ -72,7 +85,10 @@ function caseCore(row: CaseRow, invoices: InvoiceRow[]) {
     debtorId: row.debtor_id,
     handler: row.handler,
     externalReference: row.external_reference,
-    outstanding: { amount: toJsonAmount(outstandingAmount(currency, invoices.map((i) => ({ amountMinor: i.amount_minor })))), currency },
+    outstanding: { amount: toJsonAmount(sum(currency, [principal, fees])), currency },
+    fees: { amount: toJsonAmount(fees), currency },
+    policyId: row.policy_id,
+    reminderFeeAgreed: row.reminder_fee_agreed,
     earliestDueDate: earliestDueDate(invoices.map((i) => ({ dueDate: i.due_date }))),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -80,10 +96,10 @@ function caseCore(row: CaseRow, invoices: InvoiceRow[]) {
   };
 }
 
-export function toCaseSummary(row: CaseRow, invoices: InvoiceRow[]) {
-  return { ...caseCore(row, invoices), invoiceCount: invoices.length };
+export function toCaseSummary(row: CaseRow, invoices: InvoiceRow[], charges: ChargeLike[]) {
+  return { ...caseCore(row, invoices, charges), invoiceCount: invoices.length };
 }
 
-export function toCase(row: CaseRow, invoices: Parameters<typeof toInvoice>[0][], recentActivity: z.infer<typeof ActivitySchema>[]) {
-  return { ...caseCore(row, invoices), invoices: invoices.map(toInvoice), recentActivity };
+export function toCase(row: CaseRow, invoices: Parameters<typeof toInvoice>[0][], charges: ChargeLike[], recentActivity: z.infer<typeof ActivitySchema>[]) {
+  return { ...caseCore(row, invoices, charges), invoices: invoices.map(toInvoice), recentActivity };
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { activity, cases, debtors, outbox, type Database } from '@fordra/db';
+import { activity, cases, creditors, debtors, outbox, policies, type Database, type DeadlineRow } from '@fordra/db';
+import { applyCaseAction } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
 import { HttpProblem } from '../../http/problems.js';
@@ -18,9 +19,21 @@ async function assertExternalReferenceFree(db: Q, creditorId: string, reference:
   }
 }
 
-/** Opens a case in verification: the invoices are checked before anyone is reminded. */
-export async function openCase(db: Q, creditor: CreditorAuth, body: z.infer<typeof CreateCaseBody>, actor: Actor, now: Date): Promise<string> {
+/**
+ * Opens a case in verification: the invoices are checked before anyone is reminded, unless the
+ * creditor verifies automatically, in which case collection starts at once.
+ */
+export async function openCase(
+  db: Q,
+  creditor: CreditorAuth,
+  body: z.infer<typeof CreateCaseBody>,
+  actor: Actor,
+  now: Date,
+): Promise<{ id: string; deadlines: DeadlineRow[] }> {
   const currency: Currency = body.currency ?? creditor.defaultCurrency;
+  if (body.policyId && !(await policies.getPolicy(db, creditor.creditorId, body.policyId))) {
+    throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
+  }
   await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
   const debtor = body.debtorId
     ? await debtors.getDebtor(db, creditor.creditorId, body.debtorId)
@@ -35,6 +48,8 @@ export async function openCase(db: Q, creditor: CreditorAuth, body: z.infer<type
     currency,
     handler: body.handler ?? null,
     external_reference: body.externalReference ?? null,
+    policy_id: body.policyId ?? null,
+    reminder_fee_agreed: body.reminderFeeAgreed,
     created_at: now,
     updated_at: now,
   });
@@ -59,7 +74,10 @@ export async function openCase(db: Q, creditor: CreditorAuth, body: z.infer<type
     ],
     now,
   );
-  return row.id;
+  const settings = await creditors.getCreditor(db, creditor.creditorId);
+  if (!settings?.auto_verify) return { id: row.id, deadlines: [] };
+  const verified = await applyCaseAction(db, row, 'verify', { note: 'verified automatically (creditor setting)' }, actor, now);
+  return { id: row.id, deadlines: verified.deadlines };
 }
 
 export async function changeCase(

@@ -10,6 +10,7 @@ interface Owned {
   debtorId: string;
   customerNumber: string;
   externalReference: string;
+  policyId: string;
 }
 
 type Probe = { request: (a: Owned) => InjectOptions; check: (res: LightMyRequestResponse, a: Owned) => void };
@@ -19,7 +20,7 @@ const notFound = (res: LightMyRequestResponse) => {
 };
 const leaksNothing = (res: LightMyRequestResponse, a: Owned) => {
   expect(res.statusCode).toBeLessThan(500);
-  for (const id of [a.caseId, a.invoiceId, a.debtorId, a.customerNumber, a.externalReference]) expect(res.body).not.toContain(id);
+  for (const id of [a.caseId, a.invoiceId, a.debtorId, a.customerNumber, a.externalReference, a.policyId]) expect(res.body).not.toContain(id);
 };
 
 /**
@@ -49,6 +50,26 @@ const probes: Record<string, Probe> = {
   },
   'GET /v1/cases/{id}/invoices/{invoiceId}/document': { request: (a) => ({ url: `/v1/cases/${a.caseId}/invoices/${a.invoiceId}/document` }), check: notFound },
   'GET /v1/cases/{id}/activity': { request: (a) => ({ url: `/v1/cases/${a.caseId}/activity` }), check: notFound },
+  'GET /v1/cases/{id}/schedule': { request: (a) => ({ url: `/v1/cases/${a.caseId}/schedule` }), check: notFound },
+  'POST /v1/cases/{id}/verify': {
+    request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/verify`, payload: { dueDateCorrect: true, specialTermsChecked: true, noComplaints: true, paymentMethodsWork: true } }),
+    check: notFound,
+  },
+  'POST /v1/cases/{id}/dispute': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/dispute`, payload: { complaint: 'x' } }), check: notFound },
+  'POST /v1/cases/{id}/resolve-dispute': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/resolve-dispute`, payload: { resolution: 'x' } }), check: notFound },
+  'POST /v1/cases/{id}/pause': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/pause`, payload: {} }), check: notFound },
+  'POST /v1/cases/{id}/resume': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/resume`, payload: {} }), check: notFound },
+  'POST /v1/cases/{id}/withdraw': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/withdraw`, payload: {} }), check: notFound },
+  'POST /v1/cases/{id}/write-off': { request: (a) => ({ method: 'POST', url: `/v1/cases/${a.caseId}/write-off`, payload: {} }), check: notFound },
+  'GET /v1/policies': { request: () => ({ url: '/v1/policies' }), check: leaksNothing },
+  'POST /v1/policies': {
+    // A's policy name is free for B.
+    request: () => ({ method: 'POST', url: '/v1/policies', payload: { name: 'Owned policy', steps: [{ key: 'r', after: 'P1D', from: 'due_date', action: 'email_reminder' }] } }),
+    check: (res) => expect(res.statusCode).toBe(201),
+  },
+  'GET /v1/policies/{id}': { request: (a) => ({ url: `/v1/policies/${a.policyId}` }), check: notFound },
+  'PUT /v1/policies/{id}': { request: (a) => ({ method: 'PUT', url: `/v1/policies/${a.policyId}`, payload: { name: 'Hijacked' } }), check: notFound },
+  'GET /v1/policies/{id}/versions/{version}': { request: (a) => ({ url: `/v1/policies/${a.policyId}/versions/1` }), check: notFound },
 };
 
 describe('a creditor never sees another creditor’s data', () => {
@@ -68,7 +89,17 @@ describe('a creditor never sees another creditor’s data', () => {
         payload: { debtor: businessDebtor({ customerNumber: 'CUST-OWNED' }), externalReference: 'EXT-OWNED', invoices: [invoice()] },
       })
     ).json();
-    owned = { caseId: created.id, invoiceId: created.invoices[0].id, debtorId: created.debtorId, customerNumber: 'CUST-OWNED', externalReference: 'EXT-OWNED' };
+    const policy = (
+      await api.app.inject({ method: 'POST', url: '/v1/policies', headers: a.auth, payload: { name: 'Owned policy', steps: [{ key: 'r', after: 'P1D', from: 'due_date', action: 'email_reminder' }] } })
+    ).json();
+    owned = {
+      caseId: created.id,
+      invoiceId: created.invoices[0].id,
+      debtorId: created.debtorId,
+      customerNumber: 'CUST-OWNED',
+      externalReference: 'EXT-OWNED',
+      policyId: policy.id,
+    };
     await api.app.inject({ method: 'PUT', url: `/v1/cases/${owned.caseId}/invoices/${owned.invoiceId}/document`, headers: { ...a.auth, 'content-type': 'application/pdf' }, payload: SAMPLE_PDF });
   });
 
@@ -92,7 +123,9 @@ describe('a creditor never sees another creditor’s data', () => {
 
   it('left the owner’s data as it was', async () => {
     const res = await api.app.inject({ method: 'GET', url: `/v1/cases/${owned.caseId}`, headers: ownerAuth });
-    expect(res.json()).toMatchObject({ handler: null, invoices: [{ number: 'F-1001' }] });
+    expect(res.json()).toMatchObject({ handler: null, status: 'verification', invoices: [{ number: 'F-1001' }] });
+    const policy = await api.app.inject({ method: 'GET', url: `/v1/policies/${owned.policyId}`, headers: ownerAuth });
+    expect(policy.json()).toMatchObject({ name: 'Owned policy', version: 1 });
     const debtor = await api.app.inject({ method: 'GET', url: `/v1/debtors/${owned.debtorId}`, headers: ownerAuth });
     expect(debtor.json().name).toBe('Kund AB');
   });

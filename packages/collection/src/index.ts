@@ -1,0 +1,5 @@
+export * from './policy.js';
+export * from './schedule.js';
+export * from './transition.js';
+export * from './run-step.js';
+export * from './outstanding.js';

@@ -1,0 +1,188 @@
+import type { Kysely } from 'kysely';
+import { activity, cases, creditors, deadlines, debtors, invoices, outbox, type CaseRow, type Database, type DebtorRow, type DeadlineRow } from '@fordra/db';
+import {
+  asCurrency,
+  dayOf,
+  DEFAULT_TEMPLATES,
+  event,
+  jurisdictionOf,
+  SENDING_ACTIONS,
+  SYSTEM_ACTOR,
+  type Clock,
+  type PolicyStep,
+} from '@fordra/domain';
+import { caseOutstanding } from './outstanding.js';
+import { stepsOfVersion } from './policy.js';
+import { applyCaseAction } from './transition.js';
+
+type Q = Kysely<Database>;
+
+export interface StepRun {
+  /** False when there was nothing to run: not due, already run, or taken by another worker. */
+  ran: boolean;
+  deadlineId: string;
+  notificationIds: string[];
+}
+
+/**
+ * Runs one due step, exactly once: the deadline row is locked and finished in the same
+ * transaction as everything the step does, so a crash rolls it all back and a second worker
+ * skips the row while it is locked and finds it finished afterwards.
+ */
+export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId: string): Promise<StepRun> {
+  return db.transaction().execute(async (trx) => {
+    const now = clock.now();
+    const none: StepRun = { ran: false, deadlineId, notificationIds: [] };
+    const deadline = await deadlines.claimDueDeadline(trx, deadlineId, now);
+    if (!deadline) return none;
+    const row = await cases.getCaseForUpdate(trx, deadline.creditor_id, deadline.case_id);
+    if (!row) return none;
+    if (row.status === 'on_hold' || row.status === 'verification') return none; // a resume moves it
+    if (row.status !== 'active') {
+      await deadlines.finishDeadline(trx, deadline.id, 'cancelled', { reason: `case is ${row.status}` }, now);
+      return { ...none, ran: true };
+    }
+    const step = (await stepsOfVersion(trx, deadline.policy_version_id))[deadline.step_index];
+    if (!step) throw new Error(`step ${deadline.step_index} of version ${deadline.policy_version_id} is missing`);
+    const debtor = await debtors.getDebtor(trx, row.creditor_id, row.debtor_id);
+    if (!debtor) throw new Error(`debtor ${row.debtor_id} is missing`);
+
+    const skip = await conditionNotMet(trx, row, debtor, step);
+    if (skip) {
+      await finish(trx, row, deadline, 'skipped', { reason: skip }, now);
+      return { ...none, ran: true };
+    }
+    const outcome = await carryOut(trx, row, debtor, deadline, step, now);
+    await finish(trx, row, deadline, outcome.status, outcome.detail, now);
+    return { ran: true, deadlineId, notificationIds: outcome.notificationIds };
+  });
+}
+
+async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: PolicyStep): Promise<string | null> {
+  const c = step.conditions;
+  if (c?.debtorKind && c.debtorKind !== debtor.kind) return `the step is for ${c.debtorKind} debtors`;
+  if (c?.minOutstanding) {
+    if (c.minOutstanding.currency !== row.currency) return `the step's minimum is in ${c.minOutstanding.currency}, the case in ${row.currency}`;
+    const outstanding = await caseOutstanding(db, row);
+    if (outstanding.amountMinor < BigInt(c.minOutstanding.amount)) return `less than ${c.minOutstanding.amount} is outstanding`;
+  }
+  return null;
+}
+
+interface Outcome {
+  status: 'done' | 'skipped';
+  detail: Record<string, unknown>;
+  notificationIds: string[];
+}
+
+async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, now: Date): Promise<Outcome> {
+  const detail: Record<string, unknown> = { action: step.action };
+  const notificationIds: string[] = [];
+  if (SENDING_ACTIONS.includes(step.action)) {
+    const channel = chooseChannel(step, debtor);
+    if (!channel) return { status: 'skipped', detail: { ...detail, reason: 'the debtor has no address for this step' }, notificationIds };
+    const id = await requestNotification(db, row, debtor, deadline, step, channel, now);
+    if (id) notificationIds.push(id);
+    detail.channel = channel;
+    detail.notificationId = id;
+    const fee = await chargeFee(db, row, debtor, deadline, step, now);
+    if (fee) detail.fee = fee;
+  } else if (step.action === 'call_task' || step.action === 'meeting_task') {
+    detail.taskId = await createTask(db, row, deadline, step.action === 'call_task' ? 'call' : 'meeting', now);
+  } else if (step.action === 'escalate_to_agency') {
+    await applyCaseAction(db, row, 'escalate', { note: `policy step ${step.key}` }, SYSTEM_ACTOR, now);
+  }
+  return { status: 'done', detail, notificationIds };
+}
+
+/** Email where the step and the debtor allow it; letters for letter steps and as the fallback. */
+function chooseChannel(step: PolicyStep, debtor: DebtorRow): 'email' | 'letter' | null {
+  const hasAddress = Boolean(debtor.address_line1 && debtor.postal_code && debtor.city);
+  if (step.action === 'email_reminder') return debtor.email ? 'email' : hasAddress ? 'letter' : null;
+  return hasAddress ? 'letter' : null;
+}
+
+async function requestNotification(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, channel: 'email' | 'letter', now: Date) {
+  const recipient =
+    channel === 'email'
+      ? { name: debtor.name, email: debtor.email }
+      : { name: debtor.name, line1: debtor.address_line1, line2: debtor.address_line2, postalCode: debtor.postal_code, city: debtor.city, country: debtor.country };
+  const inserted = await db
+    .insertInto('notifications')
+    .values({
+      creditor_id: row.creditor_id,
+      case_id: row.id,
+      deadline_id: deadline.id,
+      // The same key reaches the notifier: a step that runs again can never send twice.
+      idempotency_key: `step-${deadline.id}`,
+      channel,
+      template: step.template ?? DEFAULT_TEMPLATES[step.action],
+      language: debtor.preferred_language,
+      recipient: JSON.stringify(recipient),
+      attach_invoice: step.attachInvoice ?? step.action !== 'final_demand',
+      status: 'queued',
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
+}
+
+/** Adds the step's fee where the law of the creditor's country and the debtor's terms allow it. */
+async function chargeFee(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, now: Date) {
+  if (!step.fee) return null;
+  if (step.fee.currency !== row.currency) return { charged: 0, reason: `the fee is in ${step.fee.currency}, the case in ${row.currency}` };
+  const creditor = await creditors.getCreditor(db, row.creditor_id);
+  const law = creditor ? jurisdictionOf(creditor.country) : null;
+  let amount = step.fee.amount;
+  if (law) {
+    if (law.reminderFeeNeedsPriorAgreement && !row.reminder_fee_agreed) return { charged: 0, reason: 'the debtor did not agree to reminder fees in advance' };
+    const cap = step.action === 'final_demand' ? law.finalDemandFeeMax : law.reminderFeeMax;
+    if (cap !== null) amount = Math.min(amount, cap);
+    if (debtor.kind === 'consumer' && law.consumerReminderFeeEarliestDays !== null) {
+      const first = await invoices.listInvoicesOfCases(db, row.creditor_id, [row.id]);
+      const due = first[0]?.due_date;
+      const today = dayOf(now, creditor?.time_zone ?? 'UTC');
+      if (due && Date.parse(today) - Date.parse(due) < law.consumerReminderFeeEarliestDays * 86_400_000) {
+        return { charged: 0, reason: `no fee to a consumer before ${law.consumerReminderFeeEarliestDays} days after the due date` };
+      }
+    }
+  }
+  await db
+    .insertInto('case_charges')
+    .values({
+      creditor_id: row.creditor_id,
+      case_id: row.id,
+      deadline_id: deadline.id,
+      kind: step.action === 'final_demand' ? 'final_demand_fee' : 'reminder_fee',
+      amount_minor: amount,
+      currency: asCurrency(row.currency),
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('deadline_id').doNothing())
+    .execute();
+  return { charged: amount, currency: row.currency };
+}
+
+async function createTask(db: Q, row: CaseRow, deadline: DeadlineRow, kind: 'call' | 'meeting', now: Date) {
+  const creditor = await creditors.getCreditor(db, row.creditor_id);
+  const dueDate = deadline.day ?? dayOf(now, creditor?.time_zone ?? 'UTC');
+  const task = await db
+    .insertInto('tasks')
+    .values({ creditor_id: row.creditor_id, case_id: row.id, deadline_id: deadline.id, kind, assignee: row.handler, due_date: dueDate, status: 'open', created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await outbox.appendEvents(db, row.creditor_id, [event('task.created', row.id, { caseId: row.id, taskId: task.id, kind, dueDate, assignee: row.handler })], now);
+  return task.id;
+}
+
+async function finish(db: Q, row: CaseRow, deadline: DeadlineRow, status: 'done' | 'skipped', detail: Record<string, unknown>, now: Date) {
+  await deadlines.finishDeadline(db, deadline.id, status, detail, now);
+  await activity.appendActivity(
+    db,
+    [{ creditorId: row.creditor_id, caseId: row.id, type: status === 'done' ? 'step.completed' : 'step.skipped', actor: SYSTEM_ACTOR, data: { step: deadline.step_key, ...detail } }],
+    now,
+  );
+}

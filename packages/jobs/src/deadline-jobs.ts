@@ -1,0 +1,59 @@
+import { Job, type Queue } from 'bullmq';
+import { z } from 'zod';
+
+export const DeadlineJobData = z.object({ deadlineId: z.uuid() });
+export type DeadlineJobData = z.infer<typeof DeadlineJobData>;
+
+export const NotificationJobData = z.object({ notificationId: z.uuid() });
+export type NotificationJobData = z.infer<typeof NotificationJobData>;
+
+/**
+ * A deadline's job id: its row and the instant it is due. A rescheduled deadline gets a new job,
+ * and the old one, if it still fires, finds the row not yet due and does nothing.
+ */
+export function deadlineJobId(deadline: { id: string; due_at: Date }): string {
+  return `deadline-${deadline.id}-${deadline.due_at.getTime()}`;
+}
+
+export function notificationJobId(notificationId: string): string {
+  return `notification-${notificationId}`;
+}
+
+const KEEP = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+/**
+ * Makes sure each deadline has its delayed job. Adding an existing job id changes nothing, so
+ * this is safe to repeat; a job still waiting although its deadline has come (the clock moved,
+ * or Redis lost time) is promoted to run now.
+ */
+export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: string; due_at: Date }[], now: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  await queue.addBulk(
+    rows.map((row) => ({
+      name: 'run-step',
+      data: { deadlineId: row.id } satisfies DeadlineJobData,
+      opts: { jobId: deadlineJobId(row), delay: Math.max(0, row.due_at.getTime() - now.getTime()), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...KEEP },
+    })),
+  );
+  let promoted = 0;
+  for (const row of rows) {
+    if (row.due_at > now) continue;
+    const job = await Job.fromId(queue, deadlineJobId(row));
+    if (job && (await job.isDelayed())) {
+      await job.promote().catch(() => undefined); // it may have started meanwhile
+      promoted++;
+    }
+  }
+  return promoted;
+}
+
+export async function enqueueNotifications(queue: Queue, notificationIds: readonly string[]): Promise<void> {
+  if (notificationIds.length === 0) return;
+  await queue.addBulk(
+    notificationIds.map((id) => ({
+      name: 'send',
+      data: { notificationId: id } satisfies NotificationJobData,
+      opts: { jobId: notificationJobId(id), attempts: 10, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
+    })),
+  );
+}
