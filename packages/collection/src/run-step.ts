@@ -22,6 +22,8 @@ export interface StepRun {
   ran: boolean;
   deadlineId: string;
   notificationIds: string[];
+  /** The case's next waiting step, so it can be given its job at once. */
+  next: { id: string; due_at: Date } | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface StepRun {
 export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId: string): Promise<StepRun> {
   return db.transaction().execute(async (trx) => {
     const now = clock.now();
-    const none: StepRun = { ran: false, deadlineId, notificationIds: [] };
+    const none: StepRun = { ran: false, deadlineId, notificationIds: [], next: null };
     const deadline = await deadlines.claimDueDeadline(trx, deadlineId, now);
     if (!deadline) return none;
     const row = await cases.getCaseForUpdate(trx, deadline.creditor_id, deadline.case_id);
@@ -42,6 +44,8 @@ export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId:
       await deadlines.finishDeadline(trx, deadline.id, 'cancelled', { reason: `case is ${row.status}` }, now);
       return { ...none, ran: true };
     }
+    // Steps run in their order: a letter never overtakes the friendly email still being sent.
+    if (await deadlines.hasEarlierWaiting(trx, deadline)) return none;
     const step = (await stepsOfVersion(trx, deadline.policy_version_id))[deadline.step_index];
     if (!step) throw new Error(`step ${deadline.step_index} of version ${deadline.policy_version_id} is missing`);
     const debtor = await debtors.getDebtor(trx, row.creditor_id, row.debtor_id);
@@ -50,11 +54,11 @@ export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId:
     const skip = await conditionNotMet(trx, row, debtor, step);
     if (skip) {
       await finish(trx, row, deadline, 'skipped', { reason: skip }, now);
-      return { ...none, ran: true };
+      return { ...none, ran: true, next: (await deadlines.nextWaiting(trx, row.id)) ?? null };
     }
     const outcome = await carryOut(trx, row, debtor, deadline, step, now);
     await finish(trx, row, deadline, outcome.status, outcome.detail, now);
-    return { ran: true, deadlineId, notificationIds: outcome.notificationIds };
+    return { ran: true, deadlineId, notificationIds: outcome.notificationIds, next: (await deadlines.nextWaiting(trx, row.id)) ?? null };
   });
 }
 

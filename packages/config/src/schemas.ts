@@ -51,6 +51,8 @@ export const workerEnv = commonEnv.extend({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Deadlines due within this window are given their delayed job ahead of time. */
   DEADLINE_LOOKAHEAD_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(15 * 60_000),
+  /** A job whose worker stops renewing its lock this long (a crash) is handed to another worker. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 });
 
 export const notifierEnv = commonEnv.extend({

@@ -69,3 +69,27 @@ export async function countScheduled(db: Q): Promise<number> {
   const row = await db.selectFrom('case_deadlines').select(sql<string>`count(*)`.as('n')).where('status', '=', 'scheduled').executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Whether an earlier step of the same plan is still waiting (or being run elsewhere). */
+export async function hasEarlierWaiting(db: Q, d: { case_id: string; policy_version_id: string; step_index: number }): Promise<boolean> {
+  const row = await db
+    .selectFrom('case_deadlines')
+    .select('id')
+    .where('case_id', '=', d.case_id)
+    .where('policy_version_id', '=', d.policy_version_id)
+    .where('step_index', '<', d.step_index)
+    .where('status', '=', 'scheduled')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function nextWaiting(db: Q, caseId: string) {
+  return db
+    .selectFrom('case_deadlines')
+    .select(['id', 'due_at'])
+    .where('case_id', '=', caseId)
+    .where('status', '=', 'scheduled')
+    .orderBy('step_index')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -20,6 +20,11 @@ export function notificationJobId(notificationId: string): string {
 }
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+/**
+ * A deadline job leaves Redis as soon as it completes: Postgres keeps the outcome, and a step
+ * that could not run yet (an earlier one still running) must be able to get the same job again.
+ */
+const DEADLINE_KEEP = { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
 
 /**
  * Makes sure each deadline has its delayed job. Adding an existing job id changes nothing, so
@@ -32,7 +37,7 @@ export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: stri
     rows.map((row) => ({
       name: 'run-step',
       data: { deadlineId: row.id } satisfies DeadlineJobData,
-      opts: { jobId: deadlineJobId(row), delay: Math.max(0, row.due_at.getTime() - now.getTime()), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...KEEP },
+      opts: { jobId: deadlineJobId(row), delay: Math.max(0, row.due_at.getTime() - now.getTime()), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...DEADLINE_KEEP },
     })),
   );
   let promoted = 0;

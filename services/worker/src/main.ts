@@ -11,7 +11,7 @@ import { startHousekeeping } from './housekeeping/queue.js';
 async function main(): Promise<void> {
   const config = parseEnv(workerEnv, process.env);
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
-  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-worker', maxConnections: config.WORKER_CONCURRENCY + 2 });
+  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: `fordra-worker-${process.pid}`, maxConnections: config.WORKER_CONCURRENCY + 2 });
   const redis = createRedis(config.REDIS_URL);
   await checkConnections(db, redis);
   const prefix = bullPrefix(config.REDIS_PREFIX);
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const deadlineQueue = new Queue(QUEUES.deadlines, { connection: redis, prefix });
   const notifications = new Queue(QUEUES.notifications, { connection: redis, prefix });
   const housekeeping = await startHousekeeping({ db, clock, logger, connection: redis, prefix });
-  const steps = startDeadlineWorker({ db, clock, logger, connection: redis, prefix, notifications, concurrency: config.WORKER_CONCURRENCY });
+  const steps = startDeadlineWorker({ db, clock, logger, connection: redis, prefix, notifications, deadlines: deadlineQueue, concurrency: config.WORKER_CONCURRENCY, lockMs: config.JOB_LOCK_MS });
   const reconciler = startReconciler({ db, clock, queue: deadlineQueue, logger, intervalMs: config.RECONCILE_INTERVAL_MS, lookaheadMs: config.DEADLINE_LOOKAHEAD_MS });
   // Closed last-registered first: stop taking work, finish what runs, then drop the connections.
   closeOnSignals(logger, [
