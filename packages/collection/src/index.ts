@@ -3,3 +3,4 @@ export * from './schedule.js';
 export * from './transition.js';
 export * from './run-step.js';
 export * from './outstanding.js';
+export * from './move-policy.js';

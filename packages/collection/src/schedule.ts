@@ -9,7 +9,7 @@ type Q = Kysely<Database>;
  * Plans a case's steps when it enters collection: the current version of its policy (or the
  * creditor's default), dated from the earliest unpaid invoice's due date.
  */
-export async function planCase(db: Q, row: CaseRow, now: Date): Promise<DeadlineRow[]> {
+export async function planCase(db: Q, row: CaseRow, now: Date, skipKeys: ReadonlySet<string> = new Set()): Promise<DeadlineRow[]> {
   const creditor = await creditors.getCreditor(db, row.creditor_id);
   if (!creditor) throw new Error(`creditor ${row.creditor_id} is missing`);
   const policy = row.policy_id ? await policies.getPolicy(db, row.creditor_id, row.policy_id) : await ensureDefaultPolicy(db, row.creditor_id, now);
@@ -20,13 +20,13 @@ export async function planCase(db: Q, row: CaseRow, now: Date): Promise<Deadline
   const dueDate = earliestDueDate(caseInvoices.map((i) => ({ dueDate: i.due_date })));
   if (!dueDate) return [];
   const plan = planSchedule({
-    steps: PolicyStepsSchema.parse(version.steps),
+    steps: PolicyStepsSchema.parse(version.steps).filter((s) => !skipKeys.has(s.key)),
     dueDate,
     notBefore: now,
     country: creditor.country,
     timeZone: creditor.time_zone,
   });
-  await cases.updateCase(db, row.creditor_id, row.id, { policy_id: policy.id, policy_version_id: version.id, activated_at: now, updated_at: now });
+  await cases.updateCase(db, row.creditor_id, row.id, { policy_id: policy.id, policy_version_id: version.id, activated_at: row.activated_at ?? now, updated_at: now });
   return deadlines.insertDeadlines(
     db,
     plan.map((p) => ({

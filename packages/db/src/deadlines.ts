@@ -8,8 +8,16 @@ export async function insertDeadlines(db: Q, rows: Insertable<CaseDeadlinesTable
   return db.insertInto('case_deadlines').values(rows).onConflict((oc) => oc.doNothing()).returningAll().execute();
 }
 
+/** A case's deadlines, plan by plan (a case moved to another policy has several), in step order. */
 export async function listCaseDeadlines(db: Q, creditorId: string, caseId: string) {
-  return db.selectFrom('case_deadlines').selectAll().where('creditor_id', '=', creditorId).where('case_id', '=', caseId).orderBy('step_index').execute();
+  return db
+    .selectFrom('case_deadlines')
+    .selectAll()
+    .where('creditor_id', '=', creditorId)
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .orderBy('step_index')
+    .execute();
 }
 
 export async function listScheduledOfCase(db: Q, caseId: string) {

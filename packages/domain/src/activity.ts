@@ -7,6 +7,7 @@ export const ACTIVITY_TYPES = [
   'case.updated',
   'invoice.added',
   'invoice.document_uploaded',
+  'case.policy_changed',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 

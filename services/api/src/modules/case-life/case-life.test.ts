@@ -61,4 +61,32 @@ describe('case life', () => {
     const events = await api.database.db.selectFrom('outbox').select('type').where('case_id', '=', opened.id).orderBy('seq').execute();
     expect(events.map((e) => e.type)).toEqual(['case.created', 'case.disputed', 'case.dispute_resolved', 'case.verified', 'case.paused', 'case.resumed', 'case.closed']);
   });
+
+  it('moves a running case to another policy, cancelling the old waiting steps', async () => {
+    const creditor = await api.creditor();
+    const quick = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/v1/policies',
+        headers: creditor.auth,
+        payload: { name: 'Letters only', steps: [{ key: 'letter', after: 'P5D', from: 'due_date', action: 'letter_reminder' }] },
+      })
+    ).json();
+    const opened = (await api.app.inject({ method: 'POST', url: '/v1/cases', headers: creditor.auth, payload: { debtor: businessDebtor(), invoices: [invoice()] } })).json();
+    await api.app.inject({ method: 'POST', url: `/v1/cases/${opened.id}/verify`, headers: creditor.auth, payload: checklist });
+    api.clock.advance(60_000);
+    const moved = await api.app.inject({ method: 'PATCH', url: `/v1/cases/${opened.id}`, headers: creditor.auth, payload: { policyId: quick.id } });
+    expect(moved.json().policyId).toBe(quick.id);
+    const schedule = (await api.app.inject({ method: 'GET', url: `/v1/cases/${opened.id}/schedule`, headers: creditor.auth })).json();
+    expect(schedule.policy).toEqual({ id: quick.id, version: 1 });
+    expect(schedule.steps.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
+      'friendly-reminder:cancelled',
+      'reminder-letter:cancelled',
+      'call:cancelled',
+      'final-demand:cancelled',
+      'hand-over:cancelled',
+      'letter:scheduled',
+    ]);
+    problem(await api.app.inject({ method: 'PATCH', url: `/v1/cases/${opened.id}`, headers: creditor.auth, payload: { policyId: '00000000-0000-4000-8000-000000000000' } }), 404);
+  });
 });

@@ -86,7 +86,7 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/cases/:id',
     {
       schema: {
-        summary: "Change a case's handler or external reference",
+        summary: "Change a case's handler, external reference or policy",
         description: 'Status changes have their own actions (verify, dispute, pause, ...).',
         tags,
         params: IdParams,
@@ -96,11 +96,13 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
     async (request) => {
       const creditor = creditorOf(request);
-      const view = await db.transaction().execute(async (trx) => {
-        const found = await changeCase(trx, creditor, request.params.id, request.body, actorOf(request), clock.now());
-        return found ? loadCase(trx, creditor.creditorId, request.params.id) : undefined;
+      const now = clock.now();
+      const { view, planned } = await db.transaction().execute(async (trx) => {
+        const changed = await changeCase(trx, creditor, request.params.id, request.body, actorOf(request), now);
+        return { view: changed.found ? await loadCase(trx, creditor.creditorId, request.params.id) : undefined, planned: changed.deadlines };
       });
       if (!view) throw new HttpProblem('not-found', 'no such case');
+      await scheduleJobs(deps, planned, now, request.log);
       return view;
     },
   );

@@ -32,6 +32,7 @@ export const PatchCaseBody = z
   .object({
     handler: Text(200).nullable().optional(),
     externalReference: Text(100).nullable().optional(),
+    policyId: Id.optional().describe('Move the case to another policy: a running case cancels its waiting steps and follows the new policy from today, leaving out steps it already went through.'),
   })
   .refine((p) => Object.keys(p).length > 0, 'name at least one field to change')
   .meta({ id: 'CasePatch' });

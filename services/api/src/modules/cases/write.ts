@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { activity, cases, creditors, debtors, outbox, policies, type Database, type DeadlineRow } from '@fordra/db';
-import { applyCaseAction } from '@fordra/collection';
+import { applyCaseAction, movePolicy } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
 import { HttpProblem } from '../../http/problems.js';
@@ -87,17 +87,26 @@ export async function changeCase(
   patch: z.infer<typeof PatchCaseBody>,
   actor: Actor,
   now: Date,
-): Promise<boolean> {
+): Promise<{ found: boolean; deadlines: DeadlineRow[] }> {
   const current = await cases.getCaseForUpdate(db, creditor.creditorId, caseId);
-  if (!current) return false;
+  if (!current) return { found: false, deadlines: [] };
+  let planned: DeadlineRow[] = [];
+  if (patch.policyId !== undefined && patch.policyId !== current.policy_id) {
+    if (current.status === 'closed' || current.status === 'escalated') {
+      throw new HttpProblem('illegal-transition', `a ${current.status} case follows no policy any more`);
+    }
+    const moved = await movePolicy(db, current, patch.policyId, actor, now);
+    if (moved === null) throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
+    planned = moved;
+  }
   if (patch.externalReference !== undefined) await assertExternalReferenceFree(db, creditor.creditorId, patch.externalReference, caseId);
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (patch.handler !== undefined && patch.handler !== current.handler) changes.handler = { from: current.handler, to: patch.handler };
   if (patch.externalReference !== undefined && patch.externalReference !== current.external_reference) {
     changes.externalReference = { from: current.external_reference, to: patch.externalReference };
   }
-  // Nothing actually changed: no new history, no event.
-  if (Object.keys(changes).length === 0) return true;
+  // Nothing else changed: no new history, no event.
+  if (Object.keys(changes).length === 0) return { found: true, deadlines: planned };
   await cases.updateCase(db, creditor.creditorId, caseId, {
     ...(changes.handler && { handler: patch.handler ?? null }),
     ...(changes.externalReference && { external_reference: patch.externalReference ?? null }),
@@ -105,5 +114,5 @@ export async function changeCase(
   });
   await activity.appendActivity(db, [{ creditorId: creditor.creditorId, caseId, type: 'case.updated', actor, data: { changes } }], now);
   await outbox.appendEvents(db, creditor.creditorId, [event('case.updated', caseId, { caseId, fields: Object.keys(changes) })], now);
-  return true;
+  return { found: true, deadlines: planned };
 }

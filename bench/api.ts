@@ -1,0 +1,462 @@
+/**
+ * API benchmark: creating and reading cases through the real API, next to the two ceilings it
+ * cannot beat on this machine, measured in the same run at the same concurrency:
+ *   - Postgres: pgbench running the very statements the API issued (captured, not retyped);
+ *   - HTTP: a bare Fastify route.
+ * Target: the API creates and reads at least half as fast as pgbench runs the same SQL.
+ *
+ * Env: DATABASE_URL (only its server is used; the run creates and drops database fordra_bench_api),
+ * REDIS_URL, BENCH_SECONDS (per scenario, default 15: the whole run then stays under two minutes),
+ * BENCH_CONNECTIONS (default 16). Figures are printed, never asserted; the exit code is non-zero
+ * only when something failed (an error response, a failed pgbench transaction, a crash).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '@fordra/api';
+import { apiEnv, parseEnv } from '@fordra/config';
+import { ensureDatabaseExists, migrateToLatest } from '@fordra/db';
+import { systemClock } from '@fordra/domain';
+import { createRedis, type Redis } from '@fordra/jobs';
+import { createLogger } from '@fordra/runtime';
+import { runLoad, type Measured } from './load.js';
+import { runPgbench } from './pgbench.js';
+import { describeStatement, recordingDb, renameVariable, toPgbenchScript, type CapturedQuery } from './sql.js';
+import type { FromTarget, TargetMode, ToTarget } from './target.js';
+
+const DB_NAME = 'fordra_bench_api';
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${raw}`);
+  return n;
+}
+
+const SECONDS = positiveInt('BENCH_SECONDS', 15);
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 16);
+const PGBENCH_THREADS = Math.min(2, CONNECTIONS);
+// Long enough for V8 to optimise the hot paths and for the pool to open its connections.
+const WARMUP_SECONDS = Math.min(2, SECONDS);
+// Distinct rows to spread requests over; pgbench takes one script file per row (it allows 128).
+const POOL = 64;
+const TARGET_RATIO = 0.5;
+
+const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/');
+const benchUrl = withDatabase(serverUrl, DB_NAME);
+const maintenanceUrl = withDatabase(serverUrl, 'postgres');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = `fordra-bench-api-${randomBytes(4).toString('hex')}`;
+const adminToken = randomBytes(24).toString('hex');
+
+function withDatabase(url: URL, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const dropDatabase = () => query(maintenanceUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
+
+/**
+ * Fresh statistics and no checkpoint debt before each measurement, so that every scenario meets
+ * the same plans and the same I/O, whatever ran before it. Production has autovacuum for this;
+ * servers set up for tests often turn it off.
+ */
+async function settle(): Promise<void> {
+  await query(benchUrl, 'VACUUM (ANALYZE)');
+  await query(benchUrl, 'CHECKPOINT');
+}
+
+/** Busy and total CPU time of the whole machine (Linux only), to show how loaded it was. */
+function hostCpu(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const idle = fields[3]! + fields[4]!;
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+function hostBusy(before: ReturnType<typeof hostCpu>, after: ReturnType<typeof hostCpu>): number {
+  if (!before || !after || after.total === before.total) return Number.NaN;
+  return (after.busy - before.busy) / (after.total - before.total);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup: data through the API itself, and the SQL of one create and one read, captured.
+
+interface Fixture {
+  key: string;
+  debtorIds: string[];
+  caseIds: string[];
+  createSql: CapturedQuery[];
+  readSql: CapturedQuery[];
+  createScript: string;
+  readScript: string;
+  variables: Map<string, string>;
+}
+
+const invoice = { number: 'F-1001', issueDate: '2026-10-01', dueDate: '2026-10-31', amount: 125_000 };
+const caseBody = (debtorId: string) => ({ debtorId, invoices: [invoice] });
+
+async function call<T>(app: FastifyInstance, method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object): Promise<T> {
+  const res = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json<T>();
+}
+
+async function prepare(redis: Redis): Promise<Fixture> {
+  const recording = recordingDb(benchUrl);
+  const config = parseEnv(apiEnv, { DATABASE_URL: benchUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent' });
+  const logger = createLogger({ name: 'bench-setup', level: 'silent', pretty: false });
+  const app = await buildApp({ db: recording.db, redis, clock: systemClock, config, logger });
+  try {
+    await migrateToLatest(recording.db);
+    const { creditor, apiKey } = await call<{ creditor: { id: string }; apiKey: { id: string; key: string } }>(
+      app,
+      'POST',
+      '/v1/admin/creditors',
+      { authorization: `Bearer ${adminToken}` },
+      { name: 'Bench AB', country: 'SE' },
+    );
+    const auth = { authorization: `Bearer ${apiKey.key}` };
+
+    const debtorIds: string[] = [];
+    const caseIds: string[] = [];
+    for (let i = 0; i < POOL; i++) {
+      const debtor = await call<{ id: string }>(app, 'POST', '/v1/debtors', auth, {
+        kind: 'business',
+        name: `Kund ${i} AB`,
+        email: `ap${i}@kund.example`,
+        address: { line1: `Storgatan ${i + 1}`, postalCode: '111 22', city: 'Stockholm', country: 'SE' },
+      });
+      debtorIds.push(debtor.id);
+      caseIds.push((await call<{ id: string }>(app, 'POST', '/v1/cases', auth, caseBody(debtor.id))).id);
+    }
+
+    // The key check and its last-used stamp are cached; the requests above warmed both, so what is
+    // recorded now is the steady-state SQL of a request.
+    let opened: { id: string; invoices: { id: string }[] } | undefined;
+    const createSql = await recording.record(async () => {
+      opened = await call(app, 'POST', '/v1/cases', auth, caseBody(debtorIds[0]!));
+    });
+    const readSql = await recording.record(async () => {
+      await call(app, 'GET', `/v1/cases/${caseIds[0]}`, auth);
+    });
+    if (!opened) throw new Error('the create answered nothing');
+
+    const create = toPgbenchScript(createSql, {
+      known: new Map([
+        [creditor.id, 'creditor_id'],
+        [apiKey.id, 'api_key_id'],
+        [debtorIds[0]!, 'debtor_id'],
+      ]),
+      created: new Map([[opened.id, 'cases_id'], ...opened.invoices.map((i) => [i.id, 'invoices_id'] as [string, string])]),
+    });
+    const read = toPgbenchScript(readSql, {
+      known: new Map([
+        [creditor.id, 'creditor_id'],
+        [caseIds[0]!, 'case_id'],
+      ]),
+      created: new Map(),
+    });
+    // Both scripts share one pgbench variable namespace, so their constants get distinct names.
+    const variables = new Map<string, string>([
+      ['creditor_id', creditor.id],
+      ['api_key_id', apiKey.id],
+    ]);
+    let createScript = create.text;
+    for (const [k, v] of create.constants) {
+      variables.set(`c_${k}`, v);
+      createScript = renameVariable(createScript, k, `c_${k}`);
+    }
+    let readScript = read.text;
+    for (const [k, v] of read.constants) {
+      variables.set(`r_${k}`, v);
+      readScript = renameVariable(readScript, k, `r_${k}`);
+    }
+    debtorIds.forEach((id, i) => variables.set(`debtor_id_${i}`, id));
+    caseIds.forEach((id, i) => variables.set(`case_id_${i}`, id));
+    return { key: apiKey.key, debtorIds, caseIds, createSql, readSql, createScript, readScript, variables };
+  } finally {
+    await app.close();
+    await recording.db.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under load runs in a child process: see target.ts.
+
+interface Target {
+  url: string;
+  /** CPU time the server process has used so far, in microseconds. */
+  cpu: () => Promise<number>;
+  /** The first lines the server logged, and how many there were in all. */
+  log: { first: string[]; count: number };
+  stop: () => Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+function startTarget(mode: TargetMode): Promise<Target> {
+  const child = fork(fileURLToPath(new URL('./target.ts', import.meta.url)), [mode], {
+    env: { ...process.env, BENCH_DATABASE_URL: benchUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.add(child);
+  // A failing server logs a stack per request; a few lines explain it, thousands would bury the results.
+  const log = { first: [] as string[], count: 0 };
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      log.count++;
+      if (log.first.length < 3) log.first.push(line.length > 600 ? `${line.slice(0, 600)}...` : line);
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (children.delete(child), resolve())));
+  const send = (m: ToTarget) => child.send(m);
+  const cpuWaiters: ((micros: number) => void)[] = [];
+  child.on('message', (m: FromTarget) => {
+    if (m.type === 'cpu') cpuWaiters.shift()?.(m.micros);
+  });
+
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the ${mode} server exited with ${code} before listening:\n${log.first.join('\n')}`)));
+    child.on('message', (m: FromTarget) => {
+      if (m.type !== 'ready') return;
+      resolve({
+        url: `http://127.0.0.1:${m.port}`,
+        log,
+        cpu: () =>
+          new Promise((done) => {
+            cpuWaiters.push(done);
+            send('cpu');
+          }),
+        stop: async () => {
+          if (child.exitCode === null && child.connected) send('stop');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(timer);
+        },
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Row {
+  name: string;
+  m: Measured;
+  /** Share of the machine's CPU in use during the run, 0..1. */
+  host: number;
+  /** API process CPU per answered request, microseconds. */
+  apiCpuPerRequest?: number;
+}
+
+const fmt = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  console.log(
+    `Fordra API benchmark: ${CONNECTIONS} connections, ${SECONDS} s per scenario (HTTP after ${WARMUP_SECONDS} s warm-up), ${cpus().length} CPU cores, Node ${process.version}`,
+  );
+  const idle0 = hostCpu();
+  await new Promise((r) => setTimeout(r, 500));
+  const busyBefore = hostBusy(idle0, hostCpu());
+  if (busyBefore > 0.1) console.log(`Note: the machine was already ${fmt(100 * busyBefore, 0)}% busy before the run; other work skews these figures.`);
+
+  await dropDatabase();
+  await ensureDatabaseExists(benchUrl);
+  const [{ autovacuum }] = (await query<{ autovacuum: string }>(benchUrl, 'SHOW autovacuum')) as [{ autovacuum: string }];
+  console.log(`Postgres ${serverUrl.host}, database ${DB_NAME} (created for this run, dropped after it); autovacuum ${autovacuum}, so each scenario starts with VACUUM ANALYZE and CHECKPOINT`);
+
+  const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
+  const workDir = await mkdtemp(join(tmpdir(), 'fordra-bench-'));
+  let api: Target | undefined;
+  try {
+    const fx = await prepare(redis);
+    const listing = (queries: readonly CapturedQuery[]) => queries.map((q) => describeStatement(q.sql)).join(', ');
+    console.log(`\nSetup: 1 creditor, ${fx.debtorIds.length} debtors, ${fx.caseIds.length} cases to read. Steady-state SQL, captured from the API:`);
+    console.log(`  POST /v1/cases      ${fx.createSql.length} statements: ${listing(fx.createSql)}`);
+    console.log(`  GET /v1/cases/{id}  ${fx.readSql.length} statements: ${listing(fx.readSql)}`);
+
+    // One script per debtor (or case), each reading its own -D variable, so pgbench spreads over the same rows as the HTTP load.
+    const scriptFiles = async (name: string, script: string, variable: string) => {
+      const dir = join(workDir, name);
+      await mkdir(dir);
+      const files: string[] = [];
+      for (let i = 0; i < POOL; i++) {
+        const file = join(dir, `${i}.sql`);
+        await writeFile(file, renameVariable(script, variable, `${variable}_${i}`));
+        files.push(file);
+      }
+      return files;
+    };
+    const createFiles = await scriptFiles('create', fx.createScript, 'debtor_id');
+    const readFiles = await scriptFiles('read', fx.readScript, 'case_id');
+
+    const rows: Row[] = [];
+    const measure = async (name: string, run: () => Promise<Measured>, target?: Target) => {
+      process.stdout.write(`  ${name.padEnd(44)} `);
+      const host0 = hostCpu();
+      const cpu0 = await target?.cpu();
+      const m = await run();
+      const cpu1 = await target?.cpu();
+      const row: Row = { name, m, host: hostBusy(host0, hostCpu()) };
+      if (cpu0 !== undefined && cpu1 !== undefined && m.requests > 0) row.apiCpuPerRequest = (cpu1 - cpu0) / m.requests;
+      rows.push(row);
+      console.log(`${fmt(m.rps, 0).padStart(6)} req/s${m.errors ? `, ${m.errors} errors` : ''}`);
+    };
+
+    console.log('\nRunning:');
+    const bare = await startTarget('bare');
+    try {
+      await runLoad({ url: bare.url, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
+      await measure('HTTP ceiling: bare Fastify GET /', () => runLoad({ url: bare.url, connections: CONNECTIONS, seconds: SECONDS }));
+    } finally {
+      await bare.stop();
+    }
+
+    api = await startTarget('api');
+    const url = api.url;
+    const headers = { authorization: `Bearer ${fx.key}`, 'content-type': 'application/json' };
+    const bodies = fx.debtorIds.map((id) => JSON.stringify(caseBody(id)));
+    const create = (seconds: number) =>
+      runLoad({ url, connections: CONNECTIONS, seconds, method: 'POST', headers, next: () => ({ path: '/v1/cases', body: pick(bodies) }) });
+    const read = (seconds: number) => runLoad({ url, connections: CONNECTIONS, seconds, headers, next: () => ({ path: `/v1/cases/${pick(fx.caseIds)}` }) });
+    const warmups: Measured[] = [];
+    warmups.push(await create(WARMUP_SECONDS));
+    await settle();
+    await measure('API create: POST /v1/cases', () => create(SECONDS), api);
+    warmups.push(await read(WARMUP_SECONDS));
+    await settle();
+    await measure('API read: GET /v1/cases/{id}', () => read(SECONDS), api);
+    await api.stop();
+    // A warm-up that fails is as much an error as a measured run that does.
+    const warmupErrors = warmups.reduce((n, w) => n + w.errors, 0);
+
+    const pgbench = async (name: string, files: string[]) => {
+      await settle();
+      const logDir = await mkdtemp(join(workDir, 'log-'));
+      await measure(name, () =>
+        runPgbench({ url: benchUrl, files, variables: fx.variables, clients: CONNECTIONS, threads: PGBENCH_THREADS, seconds: SECONDS, logDir }),
+      );
+    };
+    await pgbench('pgbench create: same SQL, one transaction', createFiles);
+    await pgbench('pgbench read: same SQL', readFiles);
+
+    report(rows);
+    console.log(`\nWhole run: ${fmt((Date.now() - started) / 1000, 0)} s`);
+
+    const failed = rows.filter((r) => r.m.errors > 0);
+    for (const r of failed) console.error(`ERROR in ${r.name}: ${r.m.errorDetail}`);
+    if (warmupErrors > 0) console.error(`ERROR: ${warmupErrors} failed requests during the API warm-ups`);
+    if (api.log.count > 0) console.error(`The API logged ${api.log.count} lines; the first:\n${api.log.first.join('\n')}`);
+    return failed.length > 0 || warmupErrors > 0 ? 1 : 0;
+  } finally {
+    await api?.stop();
+    for (const c of children) c.kill('SIGTERM');
+    await rm(workDir, { recursive: true, force: true });
+    await deleteRedisPrefix(redis, redisPrefix).finally(() => redis.quit());
+    await dropDatabase();
+  }
+}
+
+function report(rows: Row[]): void {
+  const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))?.m;
+  const ratio = (api: Measured | undefined, ceiling: Measured | undefined) => (api && ceiling && ceiling.rps > 0 ? api.rps / ceiling.rps : Number.NaN);
+  const ratios = new Map([
+    ['API create', ratio(by('API create'), by('pgbench create'))],
+    ['API read', ratio(by('API read'), by('pgbench read'))],
+  ]);
+  const verdict = (r: number) => (Number.isFinite(r) ? (r >= TARGET_RATIO ? 'PASS' : 'MISS') : 'n/a');
+
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'host CPU', 'API CPU/req', 'API/pgbench', `>= ${TARGET_RATIO}`];
+  const body = rows.map((r) => {
+    const k = [...ratios.keys()].find((p) => r.name.startsWith(p));
+    const x = k === undefined ? undefined : ratios.get(k)!;
+    return [
+      r.name,
+      fmt(r.m.rps, 0),
+      fmt(r.m.p50, 2),
+      fmt(r.m.p99, 2),
+      String(r.m.errors),
+      `${fmt(100 * r.host, 0)}%`,
+      r.apiCpuPerRequest === undefined ? '' : `${fmt(r.apiCpuPerRequest, 0)} us`,
+      x === undefined ? '' : fmt(x, 2),
+      x === undefined ? '' : verdict(x),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\nResults: ${CONNECTIONS} connections, ${SECONDS} s each; pgbench -M prepared -c ${CONNECTIONS} -j ${PGBENCH_THREADS}, its latencies per transaction`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(line(b));
+
+  console.log(`\nTarget: creating and reading each at least ${TARGET_RATIO * 100}% of pgbench's rate for the same SQL`);
+  console.log(`  creating  API/pgbench = ${fmt(ratios.get('API create'), 2)}  ${verdict(ratios.get('API create')!)}`);
+  console.log(`  reading   API/pgbench = ${fmt(ratios.get('API read'), 2)}  ${verdict(ratios.get('API read')!)}`);
+  const http = by('HTTP ceiling');
+  if (http && http.rps > 0) {
+    const share = (m: Measured | undefined) => (m ? `${fmt((100 * m.rps) / http.rps, 1)}%` : '-');
+    console.log(`  (share of the bare HTTP ceiling: creating ${share(by('API create'))}, reading ${share(by('API read'))})`);
+  }
+  console.log(
+    '  host CPU: whole machine, all cores. API CPU/req: the API process (Node, one event loop) per answered request.\n' +
+      "  pgbench prepares each statement once per connection; the API's driver sends unnamed statements, parsed and planned on every execution.",
+  );
+}
+
+async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+// Ctrl-C: stop the servers and drop the database rather than leave them behind.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up`);
+    for (const c of children) c.kill('SIGTERM');
+    dropDatabase()
+      .catch((err: unknown) => console.error(err))
+      .finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
