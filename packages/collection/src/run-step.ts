@@ -33,12 +33,13 @@ export interface StepRun {
  */
 export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId: string): Promise<StepRun> {
   return db.transaction().execute(async (trx) => {
-    const now = clock.now();
     const none: StepRun = { ran: false, deadlineId, notificationIds: [], next: null };
-    const deadline = await deadlines.claimDueDeadline(trx, deadlineId, now);
+    const deadline = await deadlines.claimDueDeadline(trx, deadlineId, clock.now());
     if (!deadline) return none;
     const row = await cases.getCaseForUpdate(trx, deadline.creditor_id, deadline.case_id);
     if (!row) return none;
+    // Read after the case lock: waiting for another step on this case must not backdate this one.
+    const now = clock.now();
     if (row.status === 'on_hold' || row.status === 'verification') return none; // a resume moves it
     if (row.status !== 'active') {
       await deadlines.finishDeadline(trx, deadline.id, 'cancelled', { reason: `case is ${row.status}` }, now);
