@@ -12,9 +12,10 @@ export interface ActivityEntry {
   data: Record<string, unknown>;
 }
 
-export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date): Promise<void> {
-  if (entries.length === 0) return;
-  await db
+/** Appends entries in the given order (their ids grow in that order) and returns them. */
+export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date) {
+  if (entries.length === 0) return [];
+  return db
     .insertInto('case_activity')
     .values(
       entries.map((e) => ({
@@ -27,6 +28,7 @@ export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date)
         occurred_at: now,
       })),
     )
+    .returningAll()
     .execute();
 }
 

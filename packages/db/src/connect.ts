@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
+import { namedStatementPool } from './named-statements.js';
 
 // int8 as bigint: money sums must never pass through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
@@ -21,7 +22,7 @@ export function createDb(options: DbOptions): Db {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'fordra',
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
 }
 
 /**

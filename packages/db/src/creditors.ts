@@ -63,6 +63,7 @@ export async function findApiKeyByPrefix(db: Q, lookupPrefix: string) {
       'creditors.country',
       'creditors.default_currency',
       'creditors.time_zone',
+      'creditors.auto_verify',
     ])
     .where('api_keys.lookup_prefix', '=', lookupPrefix)
     .executeTakeFirst();

@@ -12,6 +12,8 @@ export interface CreditorAuth {
   country: string;
   defaultCurrency: Currency;
   timeZone: string;
+  /** New cases skip the manual invoice check (cached with the key, like the rest). */
+  autoVerify: boolean;
 }
 
 declare module 'fastify' {
@@ -74,6 +76,7 @@ export function createCreditorAuth(db: Db, clock: Clock, cacheMs = 5_000) {
         country: row.country,
         defaultCurrency: asCurrency(row.default_currency),
         timeZone: row.time_zone,
+        autoVerify: row.auto_verify,
       };
       entry = { auth, checkedAt: now, lastTouch: entry?.lastTouch ?? 0 };
       if (cache.size > 10_000) cache.clear();

@@ -8,7 +8,8 @@ import { IdempotencyHeaders, IdParams } from '../../http/schemas.js';
 import type { AppDeps } from '../../deps.js';
 import { loadCase } from './read.js';
 import { scheduleJobs } from '../case-life/jobs.js';
-import { CaseSchema, CaseSummarySchema, CreateCaseBody, ListCasesQuery, PatchCaseBody, toCaseSummary } from './schemas.js';
+import { CaseSchema, CaseSummarySchema, CreateCaseBody, ListCasesQuery, PatchCaseBody, toCase, toCaseSummary } from './schemas.js';
+import { toActivity } from '../activity/schemas.js';
 import { changeCase, openCase } from './write.js';
 
 const tags = ['cases'];
@@ -33,8 +34,12 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const now = clock.now();
       const { result, planned } = await db.transaction().execute(async (trx) => {
         const opened = await openCase(trx, creditor, request.body, actorOf(request), now);
-        const view = await loadCase(trx, creditor.creditorId, opened.id);
-        return { result: await commitResponse(trx, request, 201, view!), planned: opened.deadlines };
+        // A new case is answered from what was just written; only a case that moved on since
+        // (verified automatically) is read back.
+        const view = opened.changedSince
+          ? (await loadCase(trx, creditor.creditorId, opened.row.id))!
+          : toCase(opened.row, opened.invoices, [], [...opened.activity].reverse().slice(0, 10).map(toActivity));
+        return { result: await commitResponse(trx, request, 201, view), planned: opened.deadlines };
       });
       await scheduleJobs(deps, planned, now, request.log);
       return reply.code(201).header('location', `/v1/cases/${result.id}`).send(result);

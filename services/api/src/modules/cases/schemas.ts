@@ -102,5 +102,7 @@ export function toCaseSummary(row: CaseRow, invoices: InvoiceRow[], charges: Cha
 }
 
 export function toCase(row: CaseRow, invoices: Parameters<typeof toInvoice>[0][], charges: ChargeLike[], recentActivity: z.infer<typeof ActivitySchema>[]) {
-  return { ...caseCore(row, invoices, charges), invoices: invoices.map(toInvoice), recentActivity };
+  // Oldest due first, as reminders list them.
+  const ordered = [...invoices].sort((a, b) => a.due_date.localeCompare(b.due_date) || a.number.localeCompare(b.number));
+  return { ...caseCore(row, invoices, charges), invoices: ordered.map(toInvoice), recentActivity };
 }

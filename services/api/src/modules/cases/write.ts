@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activity, cases, creditors, debtors, outbox, policies, type Database, type DeadlineRow } from '@fordra/db';
+import { activity, cases, outbox, policies, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
 import { applyCaseAction, movePolicy } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
@@ -29,20 +29,19 @@ export async function openCase(
   body: z.infer<typeof CreateCaseBody>,
   actor: Actor,
   now: Date,
-): Promise<{ id: string; deadlines: DeadlineRow[] }> {
+): Promise<{ row: CaseRow; invoices: InvoiceRow[]; activity: ActivityRow[]; deadlines: DeadlineRow[]; changedSince: boolean }> {
   const currency: Currency = body.currency ?? creditor.defaultCurrency;
   if (body.policyId && !(await policies.getPolicy(db, creditor.creditorId, body.policyId))) {
     throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
   }
   await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
-  const debtor = body.debtorId
-    ? await debtors.getDebtor(db, creditor.creditorId, body.debtorId)
-    : await createDebtor(db, creditor, body.debtor!, now);
-  if (!debtor) throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
-
-  const row = await cases.insertCase(db, {
+  // An existing debtor is checked by the foreign key (creditor, debtor): another creditor's debtor
+  // fails it exactly like one that does not exist, and costs no extra round trip.
+  const debtorId = body.debtorId ?? (await createDebtor(db, creditor, body.debtor!, now)).id;
+  const row = await cases
+    .insertCase(db, {
     creditor_id: creditor.creditorId,
-    debtor_id: debtor.id,
+    debtor_id: debtorId,
     status: 'verification',
     close_reason: null,
     currency,
@@ -52,32 +51,34 @@ export async function openCase(
     reminder_fee_agreed: body.reminderFeeAgreed,
     created_at: now,
     updated_at: now,
-  });
-  await activity.appendActivity(
-    db,
-    [{ creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId: debtor.id, currency, status: row.status } }],
-    now,
-  );
-  const added = await addInvoices(db, { creditorId: creditor.creditorId, caseId: row.id, currency }, body.invoices, [], actor, now, 'invoices', false);
+  })
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === '23503') {
+        throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
+      }
+      throw err;
+    });
+  const created = { creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId, currency, status: row.status } };
+  const added = await addInvoices(db, { creditorId: creditor.creditorId, caseId: row.id, currency }, body.invoices, [], actor, now, 'invoices', false, created);
   await outbox.appendEvents(
     db,
     creditor.creditorId,
     [
       event('case.created', row.id, {
         caseId: row.id,
-        debtorId: debtor.id,
+        debtorId,
         status: row.status,
         currency,
         externalReference: row.external_reference,
-        invoiceIds: added.map((i) => i.id),
+        invoiceIds: added.rows.map((i) => i.id),
       }),
     ],
     now,
   );
-  const settings = await creditors.getCreditor(db, creditor.creditorId);
-  if (!settings?.auto_verify) return { id: row.id, deadlines: [] };
+  const opened = { row, invoices: added.rows, activity: added.activity };
+  if (!creditor.autoVerify) return { ...opened, deadlines: [], changedSince: false };
   const verified = await applyCaseAction(db, row, 'verify', { note: 'verified automatically (creditor setting)' }, actor, now);
-  return { id: row.id, deadlines: verified.deadlines };
+  return { ...opened, deadlines: verified.deadlines, changedSince: true };
 }
 
 export async function changeCase(

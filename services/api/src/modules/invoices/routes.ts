@@ -43,7 +43,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, c
         if (!isOpen(found.status)) throw new HttpProblem('illegal-transition', 'invoices cannot be added to a closed case');
         const existing = await invoices.listInvoicesOfCases(trx, creditor.creditorId, [found.id]);
         const target = { creditorId: creditor.creditorId, caseId: found.id, currency: asCurrency(found.currency) };
-        const [row] = await addInvoices(trx, target, [request.body], existing.map((i) => i.number), actorOf(request), now, '');
+        const { rows: [row] } = await addInvoices(trx, target, [request.body], existing.map((i) => i.number), actorOf(request), now, '');
         await cases.updateCase(trx, creditor.creditorId, found.id, { updated_at: now });
         return commitResponse(trx, request, 201, toInvoice(row!));
       });

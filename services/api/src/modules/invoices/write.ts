@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activity, invoices, outbox, type Database, type InvoiceRow } from '@fordra/db';
+import { activity, invoices, outbox, type ActivityRow, type Database, type InvoiceRow } from '@fordra/db';
 import { assertValidInvoices, event, type Actor, type Currency } from '@fordra/domain';
 import type { InvoiceInputT } from './schemas.js';
 
@@ -19,7 +19,9 @@ export async function addInvoices(
   pathPrefix: string,
   /** False when the invoices open a new case: `case.created` already announces them. */
   announce = true,
-): Promise<InvoiceRow[]> {
+  /** An entry recorded just before the invoices' own, in the same insert (the case's creation). */
+  precede?: activity.ActivityEntry,
+): Promise<{ rows: InvoiceRow[]; activity: ActivityRow[] }> {
   const terms = input.map((i) => ({
     number: i.number,
     issueDate: i.issueDate,
@@ -42,18 +44,21 @@ export async function addInvoices(
       created_at: now,
     })),
   );
-  await activity.appendActivity(
+  const entries = await activity.appendActivity(
     db,
-    rows.map((r) => ({
+    [
+      ...(precede ? [precede] : []),
+      ...rows.map((r) => ({
       creditorId: target.creditorId,
       caseId: target.caseId,
       type: 'invoice.added',
       actor,
       data: { invoiceId: r.id, number: r.number, dueDate: r.due_date, amount: Number(r.amount_minor), currency: target.currency },
-    })),
+      })),
+    ],
     now,
   );
-  if (!announce) return rows;
+  if (!announce) return { rows, activity: entries };
   await outbox.appendEvents(
     db,
     target.creditorId,
@@ -69,5 +74,5 @@ export async function addInvoices(
     ),
     now,
   );
-  return rows;
+  return { rows, activity: entries };
 }
