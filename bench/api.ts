@@ -426,7 +426,7 @@ function report(rows: Row[]): void {
   }
   console.log(
     '  host CPU: whole machine, all cores. API CPU/req: the API process (Node, one event loop) per answered request.\n' +
-      "  pgbench prepares each statement once per connection; the API's driver sends unnamed statements, parsed and planned on every execution.",
+      "  Both sides prepare their statements: pgbench with -M prepared, the API through named statements (packages/db).",
   );
 }
 

@@ -96,8 +96,9 @@ export function toPgbenchScript(queries: readonly CapturedQuery[], spec: ScriptS
     lines.push(`${sql};`);
     const table = tableOf(q.sql);
     // The row's columns become <table>_<column> variables, so later statements can name the new id.
-    // \gset takes exactly one row, which holds because the benchmark's requests carry one invoice.
-    if (table && /\breturning\b/i.test(q.sql)) lines.push(`\\gset ${table}_`);
+    // \gset takes exactly one row, which holds for the case and its one invoice; activity entries
+    // come several to an insert and nothing later names their ids.
+    if (table && table !== 'case_activity' && /\breturning\b/i.test(q.sql)) lines.push(`\\gset ${table}_`);
   }
   return { text: `${lines.join('\n')}\n`, constants };
 }
