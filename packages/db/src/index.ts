@@ -12,3 +12,4 @@ export * as idempotency from './idempotency.js';
 export * as policies from './policies.js';
 export * as deadlines from './deadlines.js';
 export * as charges from './charges.js';
+export { getCaseView } from './case-view.js';
