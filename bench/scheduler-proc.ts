@@ -34,10 +34,10 @@ export interface WorkerProcess {
  * Starts the worker's TypeScript entry point the way the test kit does: Node with tsx as a loader,
  * so the pid is the Node process that does the work and its /proc entries are the worker's own.
  */
-export function startWorker(env: Record<string, string>): WorkerProcess {
+export function startWorker(env: Record<string, string>, nodeArgs: readonly string[] = []): WorkerProcess {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const cwd = fileURLToPath(new URL('../services/worker', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', tsx, 'src/main.ts'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,10 @@
  *
  * Env: DATABASE_URL (only its server is used; the run creates and drops database
  * fordra_bench_scheduler), REDIS_URL (keys under a prefix of this run's own, deleted after it),
- * BENCH_CONCURRENCY (the worker's WORKER_CONCURRENCY and the no-op worker's, default 16).
+ * BENCH_CONCURRENCY (the worker's WORKER_CONCURRENCY and the no-op worker's, default 16),
+ * BENCH_WORKER_NODE_ARGS (extra Node options for the worker process, e.g. "--cpu-prof
+ * --cpu-prof-dir=<absolute dir>" to see where a step's time goes; NODE_OPTIONS refuses --cpu-prof,
+ * and a relative directory would land in the worker's package, its working directory).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -45,6 +48,7 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 16);
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const DEADLINES = 1_000_000;
 const COUNTRY = 'SE';
 const TIME_ZONE = 'Europe/Stockholm';
@@ -340,6 +344,11 @@ interface BurstResult {
   host: number;
   peakRssMb: number;
   timedOut: boolean;
+  /** Reconcile passes from the insert to the end of the burst, counted by Postgres, and that window. */
+  passes: number;
+  passWindowSeconds: number;
+  /** Time after the due instant with deadlines left but no BullMQ job waiting or running. */
+  idleSeconds: number;
 }
 
 async function redisCpuSeconds(redis: Redis): Promise<number> {
@@ -351,6 +360,8 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
 async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess): Promise<BurstResult> {
   const queue = new Queue(QUEUES.deadlines, { connection: redis, prefix: bull });
   try {
+    const scans0 = await dueIndexScans(db);
+    const window0 = performance.now();
     const now = new Date();
     const due = new Date(Math.ceil((now.getTime() + BURST_LEAD_MS) / 1000) * 1000);
     await sql`
@@ -359,16 +370,15 @@ async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess
       FROM cases WHERE policy_version_id = ${fx.burst.versionId}::uuid
     `.execute(db);
 
-    const remaining = async () =>
-      Number(
-        (await sql<{ n: string }>`SELECT count(*)::text AS n FROM case_deadlines WHERE status = 'scheduled' AND due_at = ${due}::timestamptz`.execute(db)).rows[0]?.n,
-      );
+    // Progress is read from the notifications each step inserts in its own transaction: a query on
+    // the deadlines would use the due-deadline index and blur the count of reconcile passes.
+    const notified = async () => Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM notifications`.execute(db)).rows[0]?.n);
     const timeline: BurstResult['timeline'] = [];
     const sample = async () => {
       const counts = await queue.getJobCounts('delayed', 'waiting', 'active');
       timeline.push({
         t: (Date.now() - due.getTime()) / 1000,
-        finished: BURST - (await remaining()),
+        finished: await notified(),
         delayed: counts.delayed ?? 0,
         waiting: counts.waiting ?? 0,
         active: counts.active ?? 0,
@@ -406,6 +416,10 @@ async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess
     const redisCpu = (await redisCpuSeconds(redis)) - redis0;
     const host = hostBusy(host0, hostCpu());
     const backendSeconds = backends.seconds();
+    // Statistics reach the shared view up to a second after a backend's transaction ends.
+    await sleep(1100);
+    const passes = (await dueIndexScans(db)) - scans0;
+    const passWindowSeconds = (performance.now() - window0) / 1000;
 
     const outcome = await sql<{ status: string; lag_ms: number | null; completed_ms: number | null }>`
       SELECT status, extract(epoch FROM completed_at - due_at) * 1000 AS lag_ms, extract(epoch FROM completed_at) * 1000 AS completed_ms
@@ -439,10 +453,25 @@ async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess
       host,
       peakRssMb,
       timedOut,
+      passes,
+      passWindowSeconds,
+      idleSeconds: idleWhileDue(timeline),
     };
   } finally {
     await queue.close();
   }
+}
+
+/** Sums the sampling intervals after the due instant in which the worker had nothing to run. */
+function idleWhileDue(timeline: BurstResult['timeline']): number {
+  let idle = 0;
+  for (let i = 1; i < timeline.length; i++) {
+    const prev = timeline[i - 1]!;
+    const cur = timeline[i]!;
+    if (prev.t < 0 || cur.finished >= BURST) continue;
+    if (prev.waiting + prev.active + prev.delayed === 0 && cur.waiting + cur.active + cur.delayed === 0) idle += cur.t - prev.t;
+  }
+  return idle;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,7 +561,7 @@ async function main(): Promise<number> {
     const counted = await deadlines.countScheduled(db);
     console.log(`   ${int(s.rows)} rows in ${fmt(s.seconds, 1)} s = ${int(s.rows / s.seconds)} rows/s (${int(counted)} scheduled rows in the table)`);
     console.log(
-      `   where the bench process spent it: reading cases and invoices ${fmt(s.readSeconds, 1)} s, planSchedule ${fmt(s.planSeconds, 1)} s ` +
+      `   where the bench process spent it: reading cases and invoices ${fmt(s.readSeconds, 1)} s, planning (planSchedule, building the rows) ${fmt(s.planSeconds, 1)} s ` +
         `(${fmt((s.planSeconds * 1e6) / CASES, 0)} us per case, ${fmt((s.planSeconds * 1e6) / s.rows, 1)} us per deadline), waiting for inserts ${fmt(s.insertWaitSeconds, 1)} s`,
     );
     console.log(`   Postgres backends of this database used ${fmt(s.backendSeconds, 1)} CPU-s; machine ${fmt(100 * s.host)}% busy over ${s.batches} batches`);
@@ -551,7 +580,7 @@ async function main(): Promise<number> {
       RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
       DEADLINE_LOOKAHEAD_MS: String(LOOKAHEAD_MS),
       JOB_LOCK_MS: String(JOB_LOCK_MS),
-    });
+    }, WORKER_NODE_ARGS);
     running = worker;
     const readyStart = performance.now();
     await worker.ready(60_000);
@@ -568,9 +597,15 @@ async function main(): Promise<number> {
     const b = await runBurst(db, redis, fx, worker);
     console.log(`   due at ${b.due.toISOString()}; ${int(b.done)} done, ${int(b.finished - b.done)} otherwise finished, ${int(BURST - b.finished)} left; ${int(b.notifications)} notifications queued`);
     console.log(`   throughput ${fmt(b.throughput, 0)} deadlines/s (${fmt(b.spanSeconds, 2)} s from the due instant to the last completion)`);
+    // completed_at is the step's clock reading once it holds its case: before its writes and commit.
     console.log(`   lag (completed_at - due_at): p50 ${int(percentile(b.lagsMs, 0.5))} ms, p99 ${int(percentile(b.lagsMs, 0.99))} ms, max ${int(b.lagsMs[b.lagsMs.length - 1] ?? Number.NaN)} ms`);
     console.log(`   completions per second after the due instant: ${b.perSecond.join(' ')}`);
-    console.log('   timeline (s from the due instant; finished in Postgres; BullMQ jobs delayed / waiting / active):');
+    console.log(
+      `   reconcile passes from the insert to the end of the burst: ${b.passes} in ${fmt(b.passWindowSeconds, 1)} s ` +
+        `(one every ${fmt(b.passWindowSeconds / Math.max(1, b.passes), 1)} s with RECONCILE_INTERVAL_MS=${RECONCILE_INTERVAL_MS}; each lists at most 1,000 deadlines)`,
+    );
+    console.log(`   the worker had no job to run for ${fmt(b.idleSeconds, 1)} s of the ${fmt(b.spanSeconds, 1)} s while deadlines were overdue (two samples in a row with no job delayed, waiting or active)`);
+    console.log('   timeline (s from the due instant; steps done, counted by their notifications; BullMQ jobs delayed / waiting / active):');
     for (const row of b.timeline) {
       console.log(`     ${fmt(row.t, 1).padStart(6)} s  ${String(row.finished).padStart(6)}  ${String(row.delayed).padStart(6)} / ${String(row.waiting).padStart(6)} / ${String(row.active).padStart(3)}`);
     }
@@ -649,22 +684,36 @@ async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-// Ctrl-C: stop the worker and drop the database rather than leave them behind.
-let interrupted = false;
+// Ctrl-C: stop the worker, delete the keys and drop the database rather than leave them behind.
+// The database goes last: dropping it cuts off this process's own connections mid-query.
+let interruption: Promise<void> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
+    if (interruption) return;
     console.error(`\n${signal}: cleaning up`);
-    const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
-    Promise.allSettled([running?.stop(5_000), dropDatabase(), deleteRedisPrefix(redis, redisPrefix).finally(() => redis.quit())])
-      .catch((err: unknown) => console.error(err))
-      .finally(() => process.exit(130));
+    // The cut-off connections then report errors that nothing is waiting for any more.
+    process.on('uncaughtException', (err) => console.error(`after the interruption: ${err.message}`));
+    interruption = (async () => {
+      await running?.stop(5_000).catch(() => undefined);
+      const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
+      try {
+        await deleteRedisPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
+        await dropDatabase().catch((err: unknown) => console.error(err));
+        // The run goes on until the exit and may have written a key behind the first sweep.
+        await deleteRedisPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
+      } finally {
+        await redis.quit();
+      }
+    })().finally(() => process.exit(130));
   });
 }
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interruption) process.exit(code);
+  },
   (err: unknown) => {
+    if (interruption) return;
     console.error(err);
     process.exit(1);
   },

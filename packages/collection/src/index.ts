@@ -4,3 +4,4 @@ export * from './transition.js';
 export * from './run-step.js';
 export * from './outstanding.js';
 export * from './move-policy.js';
+export * from './message-context.js';

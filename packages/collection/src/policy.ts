@@ -12,9 +12,19 @@ export async function ensureDefaultPolicy(db: Q, creditorId: string, now: Date) 
   return policy;
 }
 
-/** The steps a case runs: the version it started with, or the current one of its policy. */
+const versionCache = new Map<string, PolicyStep[]>();
+
+/**
+ * The steps of a policy version. Versions never change once written, so each is read and parsed
+ * once per process; the cache is bounded by the number of versions in use.
+ */
 export async function stepsOfVersion(db: Q, versionId: string): Promise<PolicyStep[]> {
+  const cached = versionCache.get(versionId);
+  if (cached) return cached;
   const version = await policies.getVersionById(db, versionId);
   if (!version) throw new Error(`policy version ${versionId} is missing`);
-  return PolicyStepsSchema.parse(version.steps);
+  const steps = PolicyStepsSchema.parse(version.steps);
+  if (versionCache.size >= 10_000) versionCache.clear();
+  versionCache.set(versionId, steps);
+  return steps;
 }

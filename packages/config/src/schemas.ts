@@ -57,6 +57,21 @@ export const workerEnv = commonEnv.extend({
 
 export const notifierEnv = commonEnv.extend({
   NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(5),
+  /** smtp://user:pass@host:port or smtps://…; unset: every email is written to MAIL_OUTBOX_DIR instead. */
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  /** The sender address of every email; the creditor's name is shown with it. */
+  MAIL_FROM: z.email().default('reminders@fordra.invalid'),
+  MAIL_OUTBOX_DIR: z.string().default('var/mail-outbox'),
+  /** Where the default letter provider drops each letter's PDF and manifest for the print house. */
+  LETTER_OUTBOX_DIR: z.string().default('var/letter-outbox'),
+  /** The first retry after a temporary failure waits this long; each later one twice as long. */
+  NOTIFIER_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** Temporary failures in a row after which a message is given up as failed. */
+  NOTIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  /** How often queued messages are checked for a job (after a crash or a Redis loss). */
+  NOTIFIER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Base of the links in messages (agreement confirmations); the API's public address. */
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
 });
 
 export const migrateEnv = commonEnv.pick({ DATABASE_URL: true, LOG_LEVEL: true, LOG_FORMAT: true, NODE_ENV: true });

@@ -59,18 +59,20 @@ export async function cancelPending(db: Q, caseId: string, reason: string, now: 
   return Number(result.numUpdatedRows);
 }
 
-/** Deadlines of running cases due by `until`, oldest first: what the reconciler gives a job. */
-export async function listDueBy(db: Q, until: Date, limit: number) {
-  return db
+/**
+ * Deadlines of running cases due by `until`, in (due_at, id) order from `after`: what the
+ * reconciler gives a job, one page at a time.
+ */
+export async function listDueBy(db: Q, until: Date, limit: number, after?: { due_at: Date; id: string }) {
+  let query = db
     .selectFrom('case_deadlines')
     .innerJoin('cases', 'cases.id', 'case_deadlines.case_id')
     .select(['case_deadlines.id', 'case_deadlines.due_at'])
     .where('case_deadlines.status', '=', 'scheduled')
     .where('case_deadlines.due_at', '<=', until)
-    .where('cases.status', '=', 'active')
-    .orderBy('case_deadlines.due_at')
-    .limit(limit)
-    .execute();
+    .where('cases.status', '=', 'active');
+  if (after) query = query.where(sql<boolean>`(case_deadlines.due_at, case_deadlines.id) > (${after.due_at}, ${after.id}::uuid)`);
+  return query.orderBy('case_deadlines.due_at').orderBy('case_deadlines.id').limit(limit).execute();
 }
 
 export async function countScheduled(db: Q): Promise<number> {

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/20261124_0001_foundation.js';
 import * as policies from './migrations/20261124_0002_policies_and_deadlines.js';
+import * as notifications from './migrations/20261124_0003_notifications.js';
 
 /** Every migration, by name; the names sort in the order they were written. */
 export const migrations: Record<string, Migration> = {
   '20261124_0001_foundation': foundation,
   '20261124_0002_policies_and_deadlines': policies,
+  '20261124_0003_notifications': notifications,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -20,6 +20,16 @@ export interface CreditorsTable {
   default_currency: string;
   time_zone: string;
   auto_verify: Generated<boolean>;
+  sender_name: string | null;
+  reply_to: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  website: string | null;
+  address_lines: ColumnType<string[], string | undefined, string>;
+  organisation_number: string | null;
+  bankgiro: string | null;
+  iban: string | null;
+  bic: string | null;
   created_at: Instant;
   updated_at: Instant;
 }
@@ -180,8 +190,40 @@ export interface NotificationsTable {
   language: string;
   recipient: Json;
   attach_invoice: Generated<boolean>;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sent' | 'failed' | 'cancelled';
   created_at: Instant;
+  updated_at: Instant;
+  fallback_channel: 'email' | 'letter' | null;
+  fallback_of: string | null;
+  subject: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  pdf: Buffer | null;
+  pages: number | null;
+  rendered_at: Instant | null;
+  attempts: Generated<number>;
+  provider: string | null;
+  provider_message_id: string | null;
+  sent_at: Instant | null;
+  failure_reason: string | null;
+}
+
+export interface NotificationAttemptsTable {
+  id: Identity;
+  notification_id: string;
+  creditor_id: string;
+  attempted_at: Instant;
+  outcome: 'sent' | 'temporary_failure' | 'permanent_failure';
+  detail: string | null;
+}
+
+export interface CreditorTemplatesTable {
+  creditor_id: string;
+  kind: string;
+  language: 'sv' | 'en' | 'fi';
+  subject: string;
+  body_text: string;
+  body_html: string;
   updated_at: Instant;
 }
 
@@ -209,6 +251,8 @@ export interface CaseChargesTable {
 }
 
 export interface Database {
+  notification_attempts: NotificationAttemptsTable;
+  creditor_templates: CreditorTemplatesTable;
   collection_policies: CollectionPoliciesTable;
   policy_versions: PolicyVersionsTable;
   case_deadlines: CaseDeadlinesTable;
@@ -238,3 +282,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type PolicyRow = Selectable<CollectionPoliciesTable>;
 export type PolicyVersionRow = Selectable<PolicyVersionsTable>;
 export type DeadlineRow = Selectable<CaseDeadlinesTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -8,7 +8,9 @@ export type DomainErrorKind =
   | 'invalid_identity_number'
   | 'illegal_transition'
   | 'invalid_document'
-  | 'invalid_policy';
+  | 'invalid_policy'
+  | 'invalid_template'
+  | 'invalid_payment_details';
 
 export interface FieldIssue {
   readonly path: string;

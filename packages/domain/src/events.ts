@@ -35,6 +35,15 @@ export const EVENT_SCHEMAS = {
   'case.resumed': z.object({ ...caseRef, status: z.string() }),
   'case.escalated': z.object({ ...caseRef, status: z.string() }),
   'case.closed': z.object({ ...caseRef, status: z.string(), closeReason: z.enum(['paid', 'withdrawn', 'written_off']) }),
+  'reminder.sent': z.object({ ...caseRef, notificationId: z.uuid(), template: z.string(), language: z.string() }),
+  'letter.sent': z.object({ ...caseRef, notificationId: z.uuid(), template: z.string(), language: z.string(), pages: z.number().int() }),
+  'notification.failed': z.object({
+    ...caseRef,
+    notificationId: z.uuid(),
+    channel: z.enum(['email', 'letter']),
+    reason: z.string(),
+    fallbackNotificationId: z.uuid().nullable(),
+  }),
   'task.created': z.object({ ...caseRef, taskId: z.uuid(), kind: z.enum(['call', 'meeting']), dueDate: z.string(), assignee: z.string().nullable() }),
 } as const;
 

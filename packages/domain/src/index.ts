@@ -12,3 +12,4 @@ export * from './activity.js';
 export * from './documents.js';
 export * from './policies/index.js';
 export * from './calendar/index.js';
+export * from './bank.js';

@@ -19,12 +19,12 @@ export function notificationJobId(notificationId: string): string {
   return `notification-${notificationId}`;
 }
 
-const KEEP = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 /**
- * A deadline job leaves Redis as soon as it completes: Postgres keeps the outcome, and a step
- * that could not run yet (an earlier one still running) must be able to get the same job again.
+ * A deadline job leaves Redis as soon as it completes or runs out of tries: Postgres keeps the
+ * outcome, and a step that could not run yet (an earlier one still running, the database away)
+ * must be able to get the same job again from the reconciler.
  */
-const DEADLINE_KEEP = { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
+const DEADLINE_KEEP = { removeOnComplete: true, removeOnFail: true };
 
 /**
  * Makes sure each deadline has its delayed job. Adding an existing job id changes nothing, so
@@ -40,16 +40,17 @@ export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: stri
       opts: { jobId: deadlineJobId(row), delay: Math.max(0, row.due_at.getTime() - now.getTime()), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...DEADLINE_KEEP },
     })),
   );
-  let promoted = 0;
-  for (const row of rows) {
-    if (row.due_at > now) continue;
-    const job = await Job.fromId(queue, deadlineJobId(row));
-    if (job && (await job.isDelayed())) {
+  // Checked concurrently: the client pipelines the look-ups instead of a round trip each.
+  const due = rows.filter((row) => row.due_at <= now);
+  const promoted = await Promise.all(
+    due.map(async (row) => {
+      const job = await Job.fromId(queue, deadlineJobId(row));
+      if (!job || !(await job.isDelayed())) return 0;
       await job.promote().catch(() => undefined); // it may have started meanwhile
-      promoted++;
-    }
-  }
-  return promoted;
+      return 1;
+    }),
+  );
+  return promoted.reduce<number>((a, b) => a + b, 0);
 }
 
 export async function enqueueNotifications(queue: Queue, notificationIds: readonly string[]): Promise<void> {
@@ -58,7 +59,9 @@ export async function enqueueNotifications(queue: Queue, notificationIds: readon
     notificationIds.map((id) => ({
       name: 'send',
       data: { notificationId: id } satisfies NotificationJobData,
-      opts: { jobId: notificationJobId(id), attempts: 10, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
+      // Retries are paced by the notifier's own backoff strategy and counted in Postgres, which
+      // gives up; a job that leaves Redis can be given again by the notifier's reconciler.
+      opts: { jobId: notificationJobId(id), attempts: 1000, backoff: { type: 'notifier' }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: true },
     })),
   );
 }

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './redis.js';
 export * from './poll.js';
 export * from './process.js';
+export * from './fixtures.js';

@@ -18,6 +18,9 @@ import { caseRoutes } from './modules/cases/routes.js';
 import { caseLifeRoutes } from './modules/case-life/routes.js';
 import { policyRoutes } from './modules/policies/routes.js';
 import { scheduleRoutes } from './modules/case-life/schedule.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
+import { templateRoutes } from './modules/templates/routes.js';
+import { profileRoutes } from './modules/profile/routes.js';
 import { debtorRoutes } from './modules/debtors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { invoiceRoutes } from './modules/invoices/routes.js';
@@ -77,6 +80,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await creditorScope.register(policyRoutes, deps);
       await creditorScope.register(caseLifeRoutes, deps);
       await creditorScope.register(scheduleRoutes, deps);
+      await creditorScope.register(notificationRoutes, deps);
+      await creditorScope.register(templateRoutes, deps);
+      await creditorScope.register(profileRoutes, deps);
     },
     { prefix: '/v1' },
   );

@@ -22,8 +22,27 @@ export function instantOfWallClock(wallMs: number, timeZone: string): number {
   return matches.length > 0 ? Math.min(...matches) : wallMs - offsetBefore;
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Zone offsets change only at transitions on quarter-hour boundaries, so one look-up serves a
+ * whole quarter hour: formatting is by far the dearest part of planning a schedule.
+ */
 function offsetAt(epochMs: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  const bucket = Math.floor(epochMs / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = computeOffset(bucket * QUARTER_HOUR_MS, timeZone);
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffset(epochMs: number, timeZone: string): number {
   const parts = formatterFor(timeZone).formatToParts(epochMs);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));

@@ -43,6 +43,10 @@ export const PolicyStepSchema = z.object({
   template: z.string().regex(/^[a-z0-9_]{1,60}$/).optional().describe('Defaults to the action\'s own template.'),
   attachInvoice: z.boolean().optional().describe('Attach the original invoice PDF (sending actions; default for reminders).'),
   fee: MoneyAmount.optional().describe('A fee the step adds to the case (reminders and the final demand only).'),
+  fallback: z
+    .enum(['letter', 'email', 'none'])
+    .optional()
+    .describe('The channel to try when this one fails for good. Defaults: an email reminder falls back to a letter, a reminder letter to email, a final demand to nothing (it must be a letter).'),
   conditions: z
     .object({
       minOutstanding: MoneyAmount.optional().describe('Run only while at least this much is unpaid.'),
@@ -52,6 +56,11 @@ export const PolicyStepSchema = z.object({
 });
 
 export type PolicyStep = z.output<typeof PolicyStepSchema>;
+
+export function fallbackChannel(step: PolicyStep): 'letter' | 'email' | null {
+  const chosen = step.fallback ?? (step.action === 'email_reminder' ? 'letter' : step.action === 'letter_reminder' ? 'email' : 'none');
+  return chosen === 'none' ? null : chosen;
+}
 export type PolicyStepInput = z.input<typeof PolicyStepSchema>;
 
 export const PolicyStepsSchema = z.array(PolicyStepSchema).min(1).max(30);

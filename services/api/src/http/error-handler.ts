@@ -9,6 +9,8 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, ProblemSlug> = {
   invalid_identity_number: 'unprocessable',
   invalid_document: 'unprocessable',
   invalid_policy: 'unprocessable',
+  invalid_template: 'unprocessable',
+  invalid_payment_details: 'unprocessable',
   illegal_transition: 'illegal-transition',
 };
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deleteKeysWithPrefix, pollUntil } from '@fordra/testkit';
-import { act, openCase, verify } from '../test/fixtures.js';
+import { deleteKeysWithPrefix, pollUntil, actOnTestCase, openTestCase, verifyTestCase } from '@fordra/testkit';
 import { useRunningWorker } from '../test/running-worker.js';
 
 const { database, redis, clock, reconcile } = useRunningWorker('2026-10-29T12:00:00Z');
@@ -18,8 +17,8 @@ async function stepDone(caseId: string, key: string) {
 describe('the worker carries a case along its policy', () => {
   it('runs the default policy step by step, in order, on Swedish business days', async () => {
     clock.set('2026-10-29T12:00:00Z');
-    const { creditor, caseId } = await openCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
-    const planned = await verify(db(), creditor.id, caseId, clock.now());
+    const { creditor, caseId } = await openTestCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
+    const planned = await verifyTestCase(db(), creditor.id, caseId, clock.now());
     expect(planned.map((d) => d.day)).toEqual(['2026-11-02', '2026-11-12', '2026-11-19', '2026-11-26', '2026-12-10']);
 
     for (const [i, step] of planned.entries()) {
@@ -49,8 +48,8 @@ describe('the worker carries a case along its policy', () => {
 
   it('loses no step and runs none twice when Redis loses every key mid-run', async () => {
     clock.set('2026-10-29T12:00:00Z');
-    const { creditor, caseId } = await openCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
-    const planned = await verify(db(), creditor.id, caseId, clock.now());
+    const { creditor, caseId } = await openTestCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
+    const planned = await verifyTestCase(db(), creditor.id, caseId, clock.now());
     clock.set(planned[0]!.due_at);
     await stepDone(caseId, planned[0]!.step_key);
     // The next step's job is waiting in Redis when everything there is lost (as after FLUSHALL).
@@ -69,14 +68,14 @@ describe('the worker carries a case along its policy', () => {
 
   it('holds the schedule while paused or disputed, and moves it by the hold when resumed', async () => {
     clock.set('2026-10-29T12:00:00Z');
-    const { creditor, caseId } = await openCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
-    const planned = await verify(db(), creditor.id, caseId, clock.now());
+    const { creditor, caseId } = await openTestCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
+    const planned = await verifyTestCase(db(), creditor.id, caseId, clock.now());
     clock.set(planned[0]!.due_at);
     await stepDone(caseId, planned[0]!.step_key);
 
     // Paused on Tuesday 3 November; the letter (due 12 November) must not go out during the pause.
     clock.set('2026-11-03T10:00:00Z');
-    await act(db(), creditor.id, caseId, 'pause', clock.now());
+    await actOnTestCase(db(), creditor.id, caseId, 'pause', clock.now());
     clock.set('2026-11-13T10:00:00Z');
     expect(await reconcile()).toBe(0);
     expect((await deadlinesOf(caseId))[1]?.status).toBe('scheduled');
@@ -84,16 +83,16 @@ describe('the worker carries a case along its policy', () => {
     // Resumed after exactly 14 days: every waiting step moves 14 days; the hand-over would land on
     // Christmas Eve, a day off for deadlines, and moves on to Monday 28 December.
     clock.set('2026-11-17T10:00:00Z');
-    await act(db(), creditor.id, caseId, 'resume', clock.now());
+    await actOnTestCase(db(), creditor.id, caseId, 'resume', clock.now());
     expect((await deadlinesOf(caseId)).map((d) => d.day)).toEqual(['2026-11-02', '2026-11-26', '2026-12-03', '2026-12-10', '2026-12-28']);
 
     // A dispute holds it the same way; nothing runs while it is open.
     clock.set('2026-11-20T10:00:00Z');
-    await act(db(), creditor.id, caseId, 'dispute', clock.now());
+    await actOnTestCase(db(), creditor.id, caseId, 'dispute', clock.now());
     clock.set('2026-11-27T10:00:00Z');
     expect(await reconcile()).toBe(0);
     expect((await deadlinesOf(caseId))[1]?.status).toBe('scheduled');
-    await act(db(), creditor.id, caseId, 'resolve_dispute', clock.now());
+    await actOnTestCase(db(), creditor.id, caseId, 'resolve_dispute', clock.now());
     const afterDispute = await deadlinesOf(caseId);
     expect(afterDispute[1]?.day).toBe('2026-12-03');
     clock.set(afterDispute[1]!.due_at);
@@ -102,9 +101,9 @@ describe('the worker carries a case along its policy', () => {
 
   it('cancels what is pending when the case closes', async () => {
     clock.set('2026-10-29T12:00:00Z');
-    const { creditor, caseId } = await openCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
-    await verify(db(), creditor.id, caseId, clock.now());
-    await act(db(), creditor.id, caseId, 'withdraw', clock.now());
+    const { creditor, caseId } = await openTestCase(db(), { now: clock.now(), dueDate: '2026-10-30' });
+    await verifyTestCase(db(), creditor.id, caseId, clock.now());
+    await actOnTestCase(db(), creditor.id, caseId, 'withdraw', clock.now());
     expect((await deadlinesOf(caseId)).map((d) => d.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
 });

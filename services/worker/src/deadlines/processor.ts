@@ -33,7 +33,7 @@ export function startDeadlineWorker({ db, clock, logger, connection, prefix, not
       // which the notifier's own reconciliation picks up.
       await enqueueNotifications(notifications, run.notificationIds);
       if (run.next) await ensureDeadlineJobs(deadlines, [run.next], clock.now());
-      if (run.ran) logger.info({ deadlineId, notifications: run.notificationIds.length }, 'step ran');
+      if (run.ran) logger.debug({ deadlineId, notifications: run.notificationIds.length }, 'step ran');
       return run;
     },
     { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: lockMs },

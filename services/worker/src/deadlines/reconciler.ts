@@ -30,9 +30,17 @@ export function startReconciler(options: ReconcilerOptions) {
 
   async function pass(): Promise<number> {
     const now = clock.now();
-    const rows = await deadlines.listDueBy(db, new Date(now.getTime() + lookaheadMs), batch);
-    await ensureDeadlineJobs(queue, rows, now);
-    return rows.length;
+    const until = new Date(now.getTime() + lookaheadMs);
+    let total = 0;
+    let after: { id: string; due_at: Date } | undefined;
+    // Through the whole window, a page at a time: a burst larger than a page is covered in one pass.
+    for (;;) {
+      const rows = await deadlines.listDueBy(db, until, batch, after);
+      await ensureDeadlineJobs(queue, rows, now);
+      total += rows.length;
+      if (rows.length < batch || stopped) return total;
+      after = rows[rows.length - 1];
+    }
   }
 
   async function tick(): Promise<void> {

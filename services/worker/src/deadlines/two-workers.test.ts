@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pollUntil, startService, useTestDatabase, useTestRedis, type RunningService } from '@fordra/testkit';
-import { openCase, verify } from '../test/fixtures.js';
+import { pollUntil, startService, useTestDatabase, useTestRedis, type RunningService, openTestCase, verifyTestCase } from '@fordra/testkit';
 
 const database = useTestDatabase();
 const redis = useTestRedis();
@@ -24,8 +23,8 @@ describe('two worker processes on one Redis and Postgres', () => {
   it('run every step exactly once, even when one is killed in the middle of a step', async () => {
     // A creditor without legal guard rails, so the policy can run in seconds of real time.
     const now = new Date();
-    const { creditor, caseId } = await openCase(database.db, { now, country: 'GB', timeZone: 'UTC', dueDate: '2026-09-30', steps: STEPS });
-    await verify(database.db, creditor.id, caseId, now);
+    const { creditor, caseId } = await openTestCase(database.db, { now, country: 'GB', timeZone: 'UTC', dueDate: '2026-09-30', steps: STEPS });
+    await verifyTestCase(database.db, creditor.id, caseId, now);
 
     // Hold the case row, so that the first worker to take the first step waits inside its transaction.
     const blocker = new pg.Client({ connectionString: database.url });

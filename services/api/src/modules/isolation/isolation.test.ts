@@ -11,6 +11,7 @@ interface Owned {
   customerNumber: string;
   externalReference: string;
   policyId: string;
+  notificationId: string;
 }
 
 type Probe = { request: (a: Owned) => InjectOptions; check: (res: LightMyRequestResponse, a: Owned) => void };
@@ -70,6 +71,22 @@ const probes: Record<string, Probe> = {
   'GET /v1/policies/{id}': { request: (a) => ({ url: `/v1/policies/${a.policyId}` }), check: notFound },
   'PUT /v1/policies/{id}': { request: (a) => ({ method: 'PUT', url: `/v1/policies/${a.policyId}`, payload: { name: 'Hijacked' } }), check: notFound },
   'GET /v1/policies/{id}/versions/{version}': { request: (a) => ({ url: `/v1/policies/${a.policyId}/versions/1` }), check: notFound },
+  'GET /v1/cases/{id}/notifications': { request: (a) => ({ url: `/v1/cases/${a.caseId}/notifications` }), check: notFound },
+  'GET /v1/notifications/{id}': { request: (a) => ({ url: `/v1/notifications/${a.notificationId}` }), check: notFound },
+  'GET /v1/notifications/{id}/pdf': { request: (a) => ({ url: `/v1/notifications/${a.notificationId}/pdf` }), check: notFound },
+  'GET /v1/templates': { request: () => ({ url: '/v1/templates' }), check: (res) => expect(res.json().items.every((t: { custom: boolean }) => !t.custom)).toBe(true) },
+  'GET /v1/templates/{kind}/{language}': { request: () => ({ url: '/v1/templates/friendly_reminder/sv' }), check: (res) => expect(res.json()).toMatchObject({ custom: false }) },
+  'PUT /v1/templates/{kind}/{language}': {
+    request: () => ({ method: 'PUT', url: '/v1/templates/reminder_letter/en', payload: { subject: 'B', text: 'B', html: 'B' } }),
+    check: (res) => expect(res.statusCode).toBe(200),
+  },
+  'DELETE /v1/templates/{kind}/{language}': { request: () => ({ method: 'DELETE', url: '/v1/templates/friendly_reminder/sv' }), check: (res) => expect(res.json().custom).toBe(false) },
+  'POST /v1/templates/{kind}/{language}/preview': {
+    request: (a) => ({ method: 'POST', url: '/v1/templates/friendly_reminder/sv/preview', payload: { caseId: a.caseId } }),
+    check: notFound,
+  },
+  'GET /v1/creditor': { request: () => ({ url: '/v1/creditor' }), check: (res, a) => { expect(res.json().name).toBe('Intruder AB'); leaksNothing(res, a); } },
+  'PATCH /v1/creditor': { request: () => ({ method: 'PATCH', url: '/v1/creditor', payload: { senderName: 'Intruder' } }), check: (res) => expect(res.json().name).toBe('Intruder AB') },
 };
 
 describe('a creditor never sees another creditor’s data', () => {
@@ -92,7 +109,28 @@ describe('a creditor never sees another creditor’s data', () => {
     const policy = (
       await api.app.inject({ method: 'POST', url: '/v1/policies', headers: a.auth, payload: { name: 'Owned policy', steps: [{ key: 'r', after: 'P1D', from: 'due_date', action: 'email_reminder' }] } })
     ).json();
+    const [notification] = await api.database.db
+      .insertInto('notifications')
+      .values({
+        creditor_id: a.id,
+        case_id: created.id,
+        deadline_id: null,
+        idempotency_key: `owned-${created.id}`,
+        channel: 'letter',
+        template: 'reminder_letter',
+        language: 'sv',
+        recipient: JSON.stringify({ name: 'Kund AB' }),
+        status: 'sent',
+        pdf: Buffer.from('%PDF-1.4\n%%EOF\n'),
+        rendered_at: new Date(),
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+      .execute();
+    await api.app.inject({ method: 'PUT', url: '/v1/templates/friendly_reminder/sv', headers: a.auth, payload: { subject: 'Owned', text: 'Owned', html: 'Owned' } });
     owned = {
+      notificationId: notification!.id,
       caseId: created.id,
       invoiceId: created.invoices[0].id,
       debtorId: created.debtorId,
@@ -126,6 +164,8 @@ describe('a creditor never sees another creditor’s data', () => {
     expect(res.json()).toMatchObject({ handler: null, status: 'verification', invoices: [{ number: 'F-1001' }] });
     const policy = await api.app.inject({ method: 'GET', url: `/v1/policies/${owned.policyId}`, headers: ownerAuth });
     expect(policy.json()).toMatchObject({ name: 'Owned policy', version: 1 });
+    const template = await api.app.inject({ method: 'GET', url: '/v1/templates/friendly_reminder/sv', headers: ownerAuth });
+    expect(template.json()).toMatchObject({ custom: true, subject: 'Owned' });
     const debtor = await api.app.inject({ method: 'GET', url: `/v1/debtors/${owned.debtorId}`, headers: ownerAuth });
     expect(debtor.json().name).toBe('Kund AB');
   });

@@ -2,10 +2,18 @@ import { applyCaseAction, ensureDefaultPolicy } from '@fordra/collection';
 import { cases, creditors, debtors, invoices, policies, type Db } from '@fordra/db';
 import { PolicyStepsSchema, SYSTEM_ACTOR, type PolicyStepInput } from '@fordra/domain';
 
-/** A creditor, a debtor reachable by email and post, and an open case with one invoice. */
-export async function openCase(
+/** A creditor, a debtor reachable by email and post, and an open case with one invoice, written through the repositories. */
+export async function openTestCase(
   db: Db,
-  options: { now: Date; country?: string; timeZone?: string; dueDate: string; steps?: PolicyStepInput[]; reminderFeeAgreed?: boolean },
+  options: {
+    now: Date;
+    country?: string;
+    timeZone?: string;
+    dueDate: string;
+    steps?: PolicyStepInput[];
+    reminderFeeAgreed?: boolean;
+    debtor?: { name?: string; email?: string | null; preferredLanguage?: 'sv' | 'en' | 'fi' };
+  },
 ) {
   const { now } = options;
   const creditor = await creditors.insertCreditor(
@@ -20,16 +28,16 @@ export async function openCase(
   const debtor = await debtors.insertDebtor(db, {
     creditor_id: creditor.id,
     kind: 'business',
-    name: 'Kund AB',
+    name: options.debtor?.name ?? 'Kund AB',
     identity_number: null,
-    email: 'ap@kund.example',
+    email: options.debtor?.email === undefined ? 'ap@kund.example' : options.debtor.email,
     phone: null,
     address_line1: 'Storgatan 1',
     address_line2: null,
     postal_code: '111 22',
     city: 'Stockholm',
     country: 'SE',
-    preferred_language: 'sv',
+    preferred_language: options.debtor?.preferredLanguage ?? 'sv',
     customer_number: null,
     created_at: now,
     updated_at: now,
@@ -54,14 +62,14 @@ export async function openCase(
 }
 
 /** Verifies the case (starting collection) as a handler would; returns the planned deadlines. */
-export async function verify(db: Db, creditorId: string, caseId: string, now: Date) {
+export async function verifyTestCase(db: Db, creditorId: string, caseId: string, now: Date) {
   return db.transaction().execute(async (trx) => {
     const row = await cases.getCaseForUpdate(trx, creditorId, caseId);
     return (await applyCaseAction(trx, row!, 'verify', { note: 'checked' }, SYSTEM_ACTOR, now)).deadlines;
   });
 }
 
-export async function act(db: Db, creditorId: string, caseId: string, action: 'pause' | 'resume' | 'dispute' | 'resolve_dispute' | 'withdraw', now: Date) {
+export async function actOnTestCase(db: Db, creditorId: string, caseId: string, action: 'pause' | 'resume' | 'dispute' | 'resolve_dispute' | 'withdraw', now: Date) {
   return db.transaction().execute(async (trx) => {
     const row = await cases.getCaseForUpdate(trx, creditorId, caseId);
     return applyCaseAction(trx, row!, action, { note: action }, SYSTEM_ACTOR, now);
