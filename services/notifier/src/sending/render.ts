@@ -38,9 +38,11 @@ export async function renderNotification(db: Kysely<Database>, clock: Clock, n: 
     .where('kind', '=', kind)
     .where('language', '=', language)
     .executeTakeFirst();
+  // Say the invoice is attached only when there is one to attach.
+  const documents = n.attach_invoice ? await invoiceDocuments(db, n.creditor_id, n.case_id) : [];
   let message;
   try {
-    message = await renderMessage(kind, { ...context, channel: n.channel, invoiceAttached: n.attach_invoice }, override);
+    message = await renderMessage(kind, { ...context, channel: n.channel, invoiceAttached: documents.length > 0 }, override);
   } catch (err) {
     // A creditor's template that fails fails the same way on every try: give up at once.
     if (err instanceof TemplateError) throw new RenderError(err.message);
@@ -52,7 +54,7 @@ export async function renderNotification(db: Kysely<Database>, clock: Clock, n: 
   if (n.channel === 'letter') {
     const creditor = await db.selectFrom('creditors').selectAll().where('id', '=', n.creditor_id).executeTakeFirstOrThrow();
     const recipient = n.recipient as { name: string; line1: string | null; line2: string | null; postalCode: string | null; city: string | null; country: string | null };
-    const attachments = n.attach_invoice ? (await invoiceDocuments(db, n.creditor_id, n.case_id)).map((d) => new Uint8Array(d.content)) : [];
+    const attachments = documents.map((d) => new Uint8Array(d.content));
     const labels = letterLabels(language);
     const letter = await renderLetter(
       {
