@@ -24,7 +24,7 @@ import { buildApp } from '@fordra/api';
 import { apiEnv, parseEnv } from '@fordra/config';
 import { ensureDatabaseExists, migrateToLatest } from '@fordra/db';
 import { systemClock } from '@fordra/domain';
-import { createRedis, type Redis } from '@fordra/jobs';
+import { createRedis, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
 import { createLogger } from '@fordra/runtime';
 import { runLoad, type Measured } from './load.js';
 import { runPgbench } from './pgbench.js';
@@ -379,7 +379,7 @@ async function main(): Promise<number> {
     await api?.stop();
     for (const c of children) c.kill('SIGTERM');
     await rm(workDir, { recursive: true, force: true });
-    await deleteRedisPrefix(redis, redisPrefix).finally(() => redis.quit());
+    await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
     await dropDatabase();
   }
 }
@@ -430,14 +430,6 @@ function report(rows: Row[]): void {
   );
 }
 
-async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
 
 // Ctrl-C: stop the servers and drop the database rather than leave them behind.
 let interrupted = false;

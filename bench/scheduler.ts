@@ -34,7 +34,7 @@ import {
   type PolicyStep,
   type PolicyStepInput,
 } from '@fordra/domain';
-import { bullPrefix, createRedis, QUEUES, type Redis } from '@fordra/jobs';
+import { bullPrefix, createRedis, QUEUES, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
 import { BackendCpu, cpuSecondsOf, hostBusy, hostCpu, memoryOf, startWorker, type WorkerProcess } from './scheduler-proc.js';
 
 const DB_NAME = 'fordra_bench_scheduler';
@@ -670,19 +670,11 @@ async function main(): Promise<number> {
       if (left.log.failures > 0) console.error(`The worker logged ${left.log.failures} errors; the first:\n${left.log.errors.join('\n')}`);
     }
     await db.destroy().catch(() => undefined);
-    await deleteRedisPrefix(redis, redisPrefix).finally(() => redis.quit());
+    await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
     await dropDatabase();
   }
 }
 
-async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
 
 // Ctrl-C: stop the worker, delete the keys and drop the database rather than leave them behind.
 // The database goes last: dropping it cuts off this process's own connections mid-query.
@@ -697,10 +689,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       await running?.stop(5_000).catch(() => undefined);
       const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
       try {
-        await deleteRedisPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
+        await deleteKeysWithPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
         await dropDatabase().catch((err: unknown) => console.error(err));
         // The run goes on until the exit and may have written a key behind the first sweep.
-        await deleteRedisPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
+        await deleteKeysWithPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
       } finally {
         await redis.quit();
       }

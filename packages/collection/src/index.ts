@@ -5,3 +5,4 @@ export * from './run-step.js';
 export * from './outstanding.js';
 export * from './move-policy.js';
 export * from './message-context.js';
+export * from './recipient.js';

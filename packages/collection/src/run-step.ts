@@ -14,6 +14,7 @@ import {
 } from '@fordra/domain';
 import { caseOutstanding } from './outstanding.js';
 import { stepsOfVersion } from './policy.js';
+import { recipientFor } from './recipient.js';
 import { applyCaseAction } from './transition.js';
 
 type Q = Kysely<Database>;
@@ -103,16 +104,13 @@ async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: Deadli
 
 /** Email where the step and the debtor allow it; letters for letter steps and as the fallback. */
 function chooseChannel(step: PolicyStep, debtor: DebtorRow): 'email' | 'letter' | null {
-  const hasAddress = Boolean(debtor.address_line1 && debtor.postal_code && debtor.city);
+  const hasAddress = recipientFor(debtor, 'letter') !== null;
   if (step.action === 'email_reminder') return debtor.email ? 'email' : hasAddress ? 'letter' : null;
   return hasAddress ? 'letter' : null;
 }
 
 async function requestNotification(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, channel: 'email' | 'letter', now: Date) {
-  const recipient =
-    channel === 'email'
-      ? { name: debtor.name, email: debtor.email }
-      : { name: debtor.name, line1: debtor.address_line1, line2: debtor.address_line2, postalCode: debtor.postal_code, city: debtor.city, country: debtor.country };
+  const recipient = recipientFor(debtor, channel);
   const inserted = await db
     .insertInto('notifications')
     .values({

@@ -9,3 +9,13 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 export { Redis };
+
+/** Deletes every key under a prefix, and nothing else (SCAN, then UNLINK a page at a time). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}

@@ -1,3 +1,4 @@
 export * from './logger.js';
 export * from './shutdown.js';
 export * from './connections.js';
+export * from './periodic.js';

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { deleteKeysWithPrefix } from '@fordra/jobs';
+
+export { deleteKeysWithPrefix };
 
 export interface TestRedis {
   readonly url: string;
@@ -32,13 +35,4 @@ export function useTestRedis(): TestRedis {
       return redis;
     },
   };
-}
-
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { activity, outbox, type Database, type NotificationRow } from '@fordra/db';
 import { event, SYSTEM_ACTOR, type Clock } from '@fordra/domain';
+import { recipientFor } from '@fordra/collection';
 import type { Mailer, SendResult } from '../email/mailer.js';
 import type { LetterProvider } from '../letters/provider.js';
 import { invoiceDocuments, RenderError, renderNotification } from './render.js';
@@ -117,14 +118,7 @@ async function fallback(db: Kysely<Database>, n: NotificationRow, now: Date): Pr
   if (!n.fallback_channel) return null;
   const caseRow = await db.selectFrom('cases').select('debtor_id').where('id', '=', n.case_id).executeTakeFirstOrThrow();
   const d = await db.selectFrom('debtors').selectAll().where('id', '=', caseRow.debtor_id).executeTakeFirstOrThrow();
-  const recipient =
-    n.fallback_channel === 'email'
-      ? d.email
-        ? { name: d.name, email: d.email }
-        : null
-      : d.address_line1 && d.postal_code && d.city
-        ? { name: d.name, line1: d.address_line1, line2: d.address_line2, postalCode: d.postal_code, city: d.city, country: d.country }
-        : null;
+  const recipient = recipientFor(d, n.fallback_channel);
   if (!recipient) return null;
   const created = await db
     .insertInto('notifications')

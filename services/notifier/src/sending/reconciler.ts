@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@fordra/db';
 import { enqueueNotifications } from '@fordra/jobs';
-import type { Logger } from '@fordra/runtime';
+import { startPeriodic, type Logger } from '@fordra/runtime';
 
 /**
  * Postgres holds every queued notification; Redis only the jobs. Each pass gives every queued
@@ -11,34 +11,17 @@ import type { Logger } from '@fordra/runtime';
  */
 export function startNotificationReconciler(options: { db: Kysely<Database>; queue: Queue; logger: Logger; intervalMs: number; batch?: number }) {
   const { db, queue, logger, intervalMs, batch = 1000 } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  async function pass(): Promise<number> {
-    const rows = await db.selectFrom('notifications').select('id').where('status', '=', 'queued').orderBy('created_at').limit(batch).execute();
-    await enqueueNotifications(queue, rows.map((r) => r.id));
-    return rows.length;
-  }
-
-  async function tick(): Promise<void> {
-    if (stopped) return;
-    running = pass().catch((err: unknown) => {
-      logger.error({ err }, 'notification reconciliation failed; retrying next interval');
-      return 0;
-    });
-    await running;
-    running = null;
-    if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-  }
-
-  void tick();
-  return {
-    runOnce: () => pass(),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic('notification reconciliation', intervalMs, logger, async (stopping) => {
+    let total = 0;
+    let after: { created_at: Date; id: string } | undefined;
+    for (;;) {
+      let query = db.selectFrom('notifications').select(['id', 'created_at']).where('status', '=', 'queued');
+      if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.created_at}, ${after.id}::uuid)`);
+      const rows = await query.orderBy('created_at').orderBy('id').limit(batch).execute();
+      await enqueueNotifications(queue, rows.map((r) => r.id));
+      total += rows.length;
+      if (rows.length < batch || stopping()) return total;
+      after = rows[rows.length - 1];
+    }
+  });
 }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { deadlines, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 import { ensureDeadlineJobs } from '@fordra/jobs';
-import type { Logger } from '@fordra/runtime';
+import { startPeriodic, type Logger } from '@fordra/runtime';
 
 export interface ReconcilerOptions {
   db: Db;
@@ -19,16 +19,11 @@ export interface ReconcilerOptions {
 /**
  * Postgres owns every deadline; Redis only carries the jobs. Each pass gives every deadline due
  * within the look-ahead its job again (a no-op when it has one), so a Redis restart, flush or
- * failover delays a step by at most one interval and never loses it. Timer-driven in each
- * worker, not a BullMQ schedule, because a flushed Redis would lose that schedule too.
+ * failover delays a step by at most one interval and never loses it.
  */
 export function startReconciler(options: ReconcilerOptions) {
   const { db, clock, queue, logger, intervalMs, lookaheadMs, batch = 1000 } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  async function pass(): Promise<number> {
+  return startPeriodic('deadline reconciliation', intervalMs, logger, async (stopping) => {
     const now = clock.now();
     const until = new Date(now.getTime() + lookaheadMs);
     let total = 0;
@@ -38,30 +33,8 @@ export function startReconciler(options: ReconcilerOptions) {
       const rows = await deadlines.listDueBy(db, until, batch, after);
       await ensureDeadlineJobs(queue, rows, now);
       total += rows.length;
-      if (rows.length < batch || stopped) return total;
+      if (rows.length < batch || stopping()) return total;
       after = rows[rows.length - 1];
     }
-  }
-
-  async function tick(): Promise<void> {
-    if (stopped) return;
-    running = pass().catch((err: unknown) => {
-      logger.error({ err }, 'reconciliation failed; retrying next interval');
-      return 0;
-    });
-    await running;
-    running = null;
-    if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-  }
-
-  void tick();
-  return {
-    /** One pass now, e.g. after a test moved the clock. */
-    runOnce: () => pass(),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }
