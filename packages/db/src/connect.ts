@@ -14,6 +14,8 @@ export interface DbOptions {
   connectionString: string;
   maxConnections?: number;
   applicationName?: string;
+  /** Told when the server drops an idle connection (a restart, a failover, an administrator). */
+  onIdleError?: (err: Error) => void;
 }
 
 export function createDb(options: DbOptions): Db {
@@ -22,6 +24,10 @@ export function createDb(options: DbOptions): Db {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'fordra',
   });
+  // Without a listener, a connection the server drops while idle, or while the pool is closing
+  // it, would crash the process; the pool replaces it on the next query, so it is worth a log line.
+  pool.on('error', (err) => options.onIdleError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
 }
 

@@ -29,7 +29,7 @@ export function useTestDatabase(): TestDatabase {
 
   afterAll(async () => {
     await db?.destroy();
-    if (name) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    if (name) await dropDatabase(serverUrl, name);
   });
 
   return {
@@ -42,6 +42,25 @@ export function useTestDatabase(): TestDatabase {
       return db;
     },
   };
+}
+
+/**
+ * Drops a test database once the connections closing with its pool have gone (a pool reports
+ * itself ended while its connections are still saying goodbye); forces it only if some linger.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const drop = `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await adminQuery(serverUrl, drop);
+    } catch (err) {
+      // 55006: still being accessed by other users.
+      if ((err as { code?: string }).code !== '55006') throw err;
+      if (Date.now() > deadline) return adminQuery(serverUrl, `${drop} WITH (FORCE)`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 async function adminQuery(serverUrl: string, text: string): Promise<void> {

@@ -8,7 +8,7 @@ import { buildApp } from './app.js';
 async function main(): Promise<void> {
   const config = parseEnv(apiEnv, process.env);
   const logger = createLogger({ name: 'api', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
-  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-api' });
+  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: 'fordra-api', onIdleError: (err) => logger.warn({ err }, 'Postgres closed an idle connection') });
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const app = await buildApp({ db, redis, clock: systemClock, config, logger });
   closeOnSignals(logger, [async () => db.destroy(), async () => redis.quit(), async () => app.close()]);

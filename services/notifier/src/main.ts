@@ -11,7 +11,7 @@ import { startNotifierWorker } from './sending/worker.js';
 async function main(): Promise<void> {
   const config = parseEnv(notifierEnv, process.env);
   const logger = createLogger({ name: 'notifier', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
-  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: `fordra-notifier-${process.pid}`, maxConnections: config.NOTIFIER_CONCURRENCY + 2 });
+  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: `fordra-notifier-${process.pid}`, onIdleError: (err) => logger.warn({ err }, 'Postgres closed an idle connection'), maxConnections: config.NOTIFIER_CONCURRENCY + 2 });
   const redis = createRedis(config.REDIS_URL);
   await checkConnections(db, redis);
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL) : folderMailer(config.MAIL_OUTBOX_DIR);

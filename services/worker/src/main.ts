@@ -11,7 +11,7 @@ import { startHousekeeping } from './housekeeping/queue.js';
 async function main(): Promise<void> {
   const config = parseEnv(workerEnv, process.env);
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, pretty: prettyLogs(config) });
-  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: `fordra-worker-${process.pid}`, maxConnections: config.WORKER_CONCURRENCY + 2 });
+  const db = createDb({ connectionString: config.DATABASE_URL, applicationName: `fordra-worker-${process.pid}`, onIdleError: (err) => logger.warn({ err }, 'Postgres closed an idle connection'), maxConnections: config.WORKER_CONCURRENCY + 2 });
   const redis = createRedis(config.REDIS_URL);
   await checkConnections(db, redis);
   const prefix = bullPrefix(config.REDIS_PREFIX);
