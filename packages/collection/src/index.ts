@@ -6,3 +6,4 @@ export * from './outstanding.js';
 export * from './move-policy.js';
 export * from './message-context.js';
 export * from './recipient.js';
+export * from './run-batch.js';

@@ -65,7 +65,7 @@ export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId:
   });
 }
 
-async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: PolicyStep): Promise<string | null> {
+export async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: PolicyStep): Promise<string | null> {
   const c = step.conditions;
   if (c?.debtorKind && c.debtorKind !== debtor.kind) return `the step is for ${c.debtorKind} debtors`;
   if (c?.minOutstanding) {
@@ -76,13 +76,13 @@ async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: Pol
   return null;
 }
 
-interface Outcome {
+export interface Outcome {
   status: 'done' | 'skipped';
   detail: Record<string, unknown>;
   notificationIds: string[];
 }
 
-async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, now: Date): Promise<Outcome> {
+export async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, now: Date): Promise<Outcome> {
   const detail: Record<string, unknown> = { action: step.action };
   const notificationIds: string[] = [];
   if (SENDING_ACTIONS.includes(step.action)) {
@@ -103,7 +103,7 @@ async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: Deadli
 }
 
 /** Email where the step and the debtor allow it; letters for letter steps and as the fallback. */
-function chooseChannel(step: PolicyStep, debtor: DebtorRow): 'email' | 'letter' | null {
+export function chooseChannel(step: PolicyStep, debtor: DebtorRow): 'email' | 'letter' | null {
   const hasAddress = recipientFor(debtor, 'letter') !== null;
   if (step.action === 'email_reminder') return debtor.email ? 'email' : hasAddress ? 'letter' : null;
   return hasAddress ? 'letter' : null;
@@ -183,7 +183,7 @@ async function createTask(db: Q, row: CaseRow, deadline: DeadlineRow, kind: 'cal
   return task.id;
 }
 
-async function finish(db: Q, row: CaseRow, deadline: DeadlineRow, status: 'done' | 'skipped', detail: Record<string, unknown>, now: Date) {
+export async function finish(db: Q, row: CaseRow, deadline: DeadlineRow, status: 'done' | 'skipped', detail: Record<string, unknown>, now: Date) {
   await deadlines.finishDeadline(db, deadline.id, status, detail, now);
   await activity.appendActivity(
     db,

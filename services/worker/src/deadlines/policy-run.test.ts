@@ -106,4 +106,27 @@ describe('the worker carries a case along its policy', () => {
     await actOnTestCase(db(), creditor.id, caseId, 'withdraw', clock.now());
     expect((await deadlinesOf(caseId)).map((d) => d.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
+
+  it('runs a burst of steps falling due at once, each once', async () => {
+    clock.set('2026-10-29T12:00:00Z');
+    const opened = [];
+    for (let i = 0; i < 30; i++) opened.push(await openTestCase(db(), { now: clock.now(), dueDate: '2026-10-30' }));
+    const planned = [];
+    for (const o of opened) planned.push(await verifyTestCase(db(), o.creditor.id, o.caseId, clock.now()));
+    clock.set(planned[0]![0]!.due_at);
+    const caseIds = opened.map((o) => o.caseId);
+    const first = planned.map((p) => p[0]!.id);
+    await pollUntil(async () => {
+      const rows = await db().selectFrom('case_deadlines').select('status').where('id', 'in', first).execute();
+      return rows.every((r) => r.status === 'done') ? true : undefined;
+    }, { what: 'all 30 first steps to run', timeoutMs: 20_000 });
+    const sent = await db().selectFrom('notifications').select(['case_id', 'deadline_id']).where('case_id', 'in', caseIds).execute();
+    expect(sent).toHaveLength(30);
+    expect(new Set(sent.map((n) => n.deadline_id))).toEqual(new Set(first));
+    const runs = await db().selectFrom('case_activity').select('case_id').where('case_id', 'in', caseIds).where('type', '=', 'step.completed').execute();
+    expect(runs).toHaveLength(30);
+    // Only the first step of each case ran: the second is not due yet.
+    const second = await db().selectFrom('case_deadlines').select('status').where('id', 'in', planned.map((p) => p[1]!.id)).execute();
+    expect(second.every((r) => r.status === 'scheduled')).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
-import { runDueStep } from '@fordra/collection';
+import { runDueBatch, runDueStep } from '@fordra/collection';
 import type { Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 import { DeadlineJobData, enqueueNotifications, ensureDeadlineJobs, QUEUES } from '@fordra/jobs';
@@ -17,24 +17,30 @@ export interface DeadlineWorkerOptions {
   concurrency: number;
   /** BullMQ's job lock; a crashed worker's job goes to another after about this long. */
   lockMs?: number;
+  /** Due steps one job may run together in one transaction. */
+  batchSize?: number;
 }
 
 /**
  * Runs due steps. The job carries only the deadline's id: the step re-reads everything from
  * Postgres, and a step that already ran, is not yet due, or is being run elsewhere is skipped.
  */
-export function startDeadlineWorker({ db, clock, logger, connection, prefix, notifications, deadlines, concurrency, lockMs = 30_000 }: DeadlineWorkerOptions) {
+export function startDeadlineWorker({ db, clock, logger, connection, prefix, notifications, deadlines, concurrency, lockMs = 30_000, batchSize = 100 }: DeadlineWorkerOptions) {
   const worker = new Worker(
     QUEUES.deadlines,
     async (job) => {
       const { deadlineId } = DeadlineJobData.parse(job.data);
+      // Due steps come in bursts: take a batch of them first (their own jobs then find them done),
+      // then this job's step the careful single way if the batch did not get to it.
+      const batch = await runDueBatch(db, clock, batchSize);
       const run = await runDueStep(db, clock, deadlineId);
-      // A crash between the commit above and this hand-over leaves a queued notification row,
-      // which the notifier's own reconciliation picks up.
-      await enqueueNotifications(notifications, run.notificationIds);
-      if (run.next) await ensureDeadlineJobs(deadlines, [run.next], clock.now());
-      if (run.ran) logger.debug({ deadlineId, notifications: run.notificationIds.length }, 'step ran');
-      return run;
+      // A crash between a commit above and this hand-over leaves queued notification rows and
+      // unscheduled jobs, which the reconcilers (notifier's and this worker's) pick up.
+      await enqueueNotifications(notifications, [...batch.notificationIds, ...run.notificationIds]);
+      const next = [...batch.next, ...(run.next ? [run.next] : [])];
+      if (next.length) await ensureDeadlineJobs(deadlines, next, clock.now());
+      if (run.ran || batch.ran) logger.debug({ deadlineId, batch: batch.ran, notifications: batch.notificationIds.length + run.notificationIds.length }, 'steps ran');
+      return { batch: batch.ran, ran: run.ran };
     },
     { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: lockMs },
   );
