@@ -7,6 +7,8 @@ import { carryOut, chooseChannel, conditionNotMet, finish } from './run-step.js'
 
 export interface BatchRun {
   ran: number;
+  /** The deadlines this batch finished. */
+  deadlineIds: string[];
   notificationIds: string[];
   /** Each touched case's next waiting step, to be given its job at once. */
   next: { id: string; due_at: Date }[];
@@ -24,7 +26,7 @@ const isPlainSend = (step: PolicyStep) => SENDING_ACTIONS.includes(step.action) 
  */
 export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: number): Promise<BatchRun> {
   return db.transaction().execute(async (trx) => {
-    const empty: BatchRun = { ran: 0, notificationIds: [], next: [] };
+    const empty: BatchRun = { ran: 0, deadlineIds: [], notificationIds: [], next: [] };
     const claimed = (
       await sql<DeadlineRow>`
         SELECT d.* FROM case_deadlines d JOIN cases c ON c.id = d.case_id
@@ -121,6 +123,6 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
       .orderBy('case_id')
       .orderBy('step_index')
       .execute();
-    return { ran: running.length, notificationIds, next };
+    return { ran: running.length, deadlineIds: running.map((c) => byCase.get(c.id)!.id), notificationIds, next };
   });
 }

@@ -103,3 +103,9 @@ export async function nextWaiting(db: Q, caseId: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/** A deadline's status without locking anything: the cheap check before doing any work. */
+export async function statusOf(db: Q, id: string) {
+  const row = await db.selectFrom('case_deadlines').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status;
+}

@@ -1,6 +1,6 @@
 import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
 import { runDueBatch, runDueStep } from '@fordra/collection';
-import type { Db } from '@fordra/db';
+import { deadlines as dbDeadlines, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 import { DeadlineJobData, enqueueNotifications, ensureDeadlineJobs, QUEUES } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
@@ -30,10 +30,14 @@ export function startDeadlineWorker({ db, clock, logger, connection, prefix, not
     QUEUES.deadlines,
     async (job) => {
       const { deadlineId } = DeadlineJobData.parse(job.data);
+      // A step that a batch already ran costs this job one look-up.
+      if ((await dbDeadlines.statusOf(db, deadlineId)) !== 'scheduled') return { batch: 0, ran: false };
       // Due steps come in bursts: take a batch of them first (their own jobs then find them done),
       // then this job's step the careful single way if the batch did not get to it.
       const batch = await runDueBatch(db, clock, batchSize);
-      const run = await runDueStep(db, clock, deadlineId);
+      const run = batch.deadlineIds.includes(deadlineId)
+        ? { ran: false, notificationIds: [] as string[], next: null }
+        : await runDueStep(db, clock, deadlineId);
       // A crash between a commit above and this hand-over leaves queued notification rows and
       // unscheduled jobs, which the reconcilers (notifier's and this worker's) pick up.
       await enqueueNotifications(notifications, [...batch.notificationIds, ...run.notificationIds]);
