@@ -36,11 +36,14 @@ export function daysBetween(from: LocalDate, to: LocalDate): number {
 
 /** The calendar day an instant falls on in a time zone (creditors work in their own zone). */
 export function dayOf(instant: Date, timeZone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
-  return parts;
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
+
+/** One formatter per zone: building one costs far more than using it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();

@@ -60,8 +60,9 @@ export async function enqueueNotifications(queue: Queue, notificationIds: readon
       name: 'send',
       data: { notificationId: id } satisfies NotificationJobData,
       // Retries are paced by the notifier's own backoff strategy and counted in Postgres, which
-      // gives up; a job that leaves Redis can be given again by the notifier's reconciler.
-      opts: { jobId: notificationJobId(id), attempts: 1000, backoff: { type: 'notifier' }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: true },
+      // gives up. A finished job leaves Redis at once: Postgres keeps the outcome, and a message
+      // still queued can then always be given a job again by the notifier's reconciler.
+      opts: { jobId: notificationJobId(id), attempts: 1000, backoff: { type: 'notifier' }, removeOnComplete: true, removeOnFail: true },
     })),
   );
 }

@@ -27,13 +27,26 @@ export function formatMoney(amountMinor: number, currency: string, language: Lan
   const padded = String(Math.abs(amountMinor)).padStart(digits + 1, '0');
   const decimal = digits > 0 ? `${padded.slice(0, -digits)}.${padded.slice(-digits)}` : padded;
   const value = `${amountMinor < 0 ? '-' : ''}${decimal}` as `${number}`;
-  return new Intl.NumberFormat(LOCALES[language], {
-    style: 'currency',
-    currency,
-    currencyDisplay: currencyDisplay(currency, language),
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(value);
+  return moneyFormat(currency, language, digits).format(value);
+}
+
+// Building a formatter costs far more than using one; a message formats several amounts.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, language: Language, digits: number): Intl.NumberFormat {
+  const key = `${language}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALES[language], {
+      style: 'currency',
+      currency,
+      currencyDisplay: currencyDisplay(currency, language),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
 
 const DAY_FORMATS: Record<Language, Intl.DateTimeFormat> = {

@@ -10,7 +10,7 @@ describe('notifier process', () => {
   it('starts against Postgres and Redis, logs, and stops cleanly on SIGTERM', async () => {
     const notifier = startService('src/main.ts', { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'info' }, cwd);
     await notifier.waitFor(/notifier ready/);
-    expect(await notifier.stop('SIGTERM')).toBe(0);
+    expect(await notifier.stop('SIGTERM'), notifier.output()).toBe(0);
     expect(notifier.output()).toMatch(/"msg":"stopped"/);
   });
 

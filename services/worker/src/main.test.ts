@@ -10,7 +10,7 @@ describe('worker process', () => {
   it('starts against Postgres and Redis, logs, and stops cleanly on SIGTERM', async () => {
     const worker = startService('src/main.ts', { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'info' }, cwd);
     await worker.waitFor(/worker ready/);
-    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(await worker.stop('SIGTERM'), worker.output()).toBe(0);
     expect(worker.output()).toMatch(/"msg":"stopped"/);
   });
 

@@ -20,6 +20,18 @@ export async function invoiceDocuments(db: Kysely<Database>, creditorId: string,
     .execute();
 }
 
+async function hasInvoiceDocument(db: Kysely<Database>, creditorId: string, caseId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('invoice_documents')
+    .innerJoin('invoices', 'invoices.id', 'invoice_documents.invoice_id')
+    .select('invoices.id')
+    .where('invoices.creditor_id', '=', creditorId)
+    .where('invoices.case_id', '=', caseId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Renders a notification once and stores the result on its row, so that every try sends the
  * same words and the same PDF, and the case record shows exactly what went out.
@@ -38,11 +50,12 @@ export async function renderNotification(db: Kysely<Database>, clock: Clock, n: 
     .where('kind', '=', kind)
     .where('language', '=', language)
     .executeTakeFirst();
-  // Say the invoice is attached only when there is one to attach.
-  const documents = n.attach_invoice ? await invoiceDocuments(db, n.creditor_id, n.case_id) : [];
+  // Say the invoice is attached only when there is one to attach (the PDFs are read only for letters).
+  const documents = n.attach_invoice && n.channel === 'letter' ? await invoiceDocuments(db, n.creditor_id, n.case_id) : [];
+  const attachable = n.channel === 'letter' ? documents.length > 0 : n.attach_invoice && (await hasInvoiceDocument(db, n.creditor_id, n.case_id));
   let message;
   try {
-    message = await renderMessage(kind, { ...context, channel: n.channel, invoiceAttached: documents.length > 0 }, override);
+    message = await renderMessage(kind, { ...context, channel: n.channel, invoiceAttached: attachable }, override);
   } catch (err) {
     // A creditor's template that fails fails the same way on every try: give up at once.
     if (err instanceof TemplateError) throw new RenderError(err.message);
