@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { activity, type Database, type DeadlineRow } from '@fordra/db';
-import { DEFAULT_TEMPLATES, fallbackChannel, SENDING_ACTIONS, SYSTEM_ACTOR, type Clock, type PolicyStep } from '@fordra/domain';
+import { SENDING_ACTIONS, SYSTEM_ACTOR, type Clock, type PolicyStep } from '@fordra/domain';
 import { stepsOfVersion } from './policy.js';
-import { recipientFor } from './recipient.js';
-import { carryOut, chooseChannel, conditionNotMet, finish } from './run-step.js';
+import { carryOut, chooseChannel, conditionNotMet, finish, stepNotification } from './run-step.js';
 
 export interface BatchRun {
   ran: number;
@@ -48,7 +47,7 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
     const debtorRows = await trx.selectFrom('debtors').selectAll().where('id', 'in', [...new Set(running.map((c) => c.debtor_id))]).execute();
     const debtorOf = new Map(debtorRows.map((d) => [d.id, d]));
 
-    const notifications: Record<string, unknown>[] = [];
+    const notifications: ReturnType<typeof stepNotification>[] = [];
     const finished: { id: string; status: 'done' | 'skipped'; outcome: Record<string, unknown> }[] = [];
     const entries: activity.ActivityEntry[] = [];
     const notificationIds: string[] = [];
@@ -70,22 +69,7 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
       if (!channel) {
         finished.push({ id: deadline.id, status: 'skipped', outcome: { ...detail, reason: 'the debtor has no address for this step' } });
       } else {
-        const fallback = fallbackChannel(step);
-        notifications.push({
-          creditor_id: row.creditor_id,
-          case_id: row.id,
-          deadline_id: deadline.id,
-          idempotency_key: `step-${deadline.id}`,
-          channel,
-          template: step.template ?? DEFAULT_TEMPLATES[step.action],
-          language: debtor.preferred_language,
-          recipient: JSON.stringify(recipientFor(debtor, channel)),
-          attach_invoice: step.attachInvoice ?? step.action !== 'final_demand',
-          fallback_channel: fallback === channel ? null : fallback,
-          status: 'queued',
-          created_at: now,
-          updated_at: now,
-        });
+        notifications.push(stepNotification(row, debtor, deadline, step, channel, now));
         finished.push({ id: deadline.id, status: 'done', outcome: { ...detail, channel } });
       }
       const last = finished[finished.length - 1]!;
@@ -95,7 +79,7 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
     if (notifications.length) {
       const inserted = await trx
         .insertInto('notifications')
-        .values(notifications as never)
+        .values(notifications)
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returning(['id', 'deadline_id'])
         .execute();

@@ -109,26 +109,31 @@ export function chooseChannel(step: PolicyStep, debtor: DebtorRow): 'email' | 'l
   return hasAddress ? 'letter' : null;
 }
 
+/** The notification a sending step hands to the notifier. */
+export function stepNotification(row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, channel: 'email' | 'letter', now: Date) {
+  const fallback = fallbackChannel(step);
+  return {
+    creditor_id: row.creditor_id,
+    case_id: row.id,
+    deadline_id: deadline.id,
+    // The same key reaches the notifier: a step that runs again can never send twice.
+    idempotency_key: `step-${deadline.id}`,
+    channel,
+    template: step.template ?? DEFAULT_TEMPLATES[step.action],
+    language: debtor.preferred_language,
+    recipient: JSON.stringify(recipientFor(debtor, channel)),
+    attach_invoice: step.attachInvoice ?? step.action !== 'final_demand',
+    fallback_channel: fallback === channel ? null : fallback,
+    status: 'queued' as const,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 async function requestNotification(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, channel: 'email' | 'letter', now: Date) {
-  const recipient = recipientFor(debtor, channel);
   const inserted = await db
     .insertInto('notifications')
-    .values({
-      creditor_id: row.creditor_id,
-      case_id: row.id,
-      deadline_id: deadline.id,
-      // The same key reaches the notifier: a step that runs again can never send twice.
-      idempotency_key: `step-${deadline.id}`,
-      channel,
-      template: step.template ?? DEFAULT_TEMPLATES[step.action],
-      language: debtor.preferred_language,
-      recipient: JSON.stringify(recipient),
-      attach_invoice: step.attachInvoice ?? step.action !== 'final_demand',
-      fallback_channel: ((f) => (f === channel ? null : f))(fallbackChannel(step)),
-      status: 'queued',
-      created_at: now,
-      updated_at: now,
-    })
+    .values(stepNotification(row, debtor, deadline, step, channel, now))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
