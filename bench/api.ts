@@ -12,34 +12,27 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { buildApp } from '@fordra/api';
 import { apiEnv, parseEnv } from '@fordra/config';
-import { ensureDatabaseExists, migrateToLatest } from '@fordra/db';
+import { migrateToLatest } from '@fordra/db';
 import { systemClock } from '@fordra/domain';
 import { createRedis, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
 import { createLogger } from '@fordra/runtime';
+import { benchDatabase, query, redisPrefixFor, redisUrl, serverUrl, settle as settleDb } from './common-db.js';
+import { exitWith, hostBusy, busyBefore, hostCpu, onInterrupt, positiveInt } from './common-proc.js';
+import { fmt, printBusyBefore, printTable } from './common-report.js';
 import { runLoad, type Measured } from './load.js';
 import { runPgbench } from './pgbench.js';
 import { describeStatement, recordingDb, renameVariable, toPgbenchScript, type CapturedQuery } from './sql.js';
 import type { FromTarget, TargetMode, ToTarget } from './target.js';
 
-const DB_NAME = 'fordra_bench_api';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${raw}`);
-  return n;
-}
+const database = benchDatabase('fordra_bench_api');
 
 const SECONDS = positiveInt('BENCH_SECONDS', 15);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 16);
@@ -50,57 +43,12 @@ const WARMUP_SECONDS = Math.min(2, SECONDS);
 const POOL = 64;
 const TARGET_RATIO = 0.5;
 
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/');
-const benchUrl = withDatabase(serverUrl, DB_NAME);
-const maintenanceUrl = withDatabase(serverUrl, 'postgres');
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisPrefix = `fordra-bench-api-${randomBytes(4).toString('hex')}`;
+const benchUrl = database.url;
+const redisPrefix = redisPrefixFor('api');
 const adminToken = randomBytes(24).toString('hex');
 
-function withDatabase(url: URL, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const dropDatabase = () => query(maintenanceUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
-
-/**
- * Fresh statistics and no checkpoint debt before each measurement, so that every scenario meets
- * the same plans and the same I/O, whatever ran before it. Production has autovacuum for this;
- * servers set up for tests often turn it off.
- */
-async function settle(): Promise<void> {
-  await query(benchUrl, 'VACUUM (ANALYZE)');
-  await query(benchUrl, 'CHECKPOINT');
-}
-
-/** Busy and total CPU time of the whole machine (Linux only), to show how loaded it was. */
-function hostCpu(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const idle = fields[3]! + fields[4]!;
-    const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
-function hostBusy(before: ReturnType<typeof hostCpu>, after: ReturnType<typeof hostCpu>): number {
-  if (!before || !after || after.total === before.total) return Number.NaN;
-  return (after.busy - before.busy) / (after.total - before.total);
-}
+/** Each scenario starts from the same plans and I/O, whatever ran before it. */
+const settle = () => settleDb((statement) => query(benchUrl, statement));
 
 // ---------------------------------------------------------------------------------------------
 // Setup: data through the API itself, and the SQL of one create and one read, captured.
@@ -274,7 +222,6 @@ interface Row {
   apiCpuPerRequest?: number;
 }
 
-const fmt = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
 async function main(): Promise<number> {
@@ -282,15 +229,11 @@ async function main(): Promise<number> {
   console.log(
     `Fordra API benchmark: ${CONNECTIONS} connections, ${SECONDS} s per scenario (HTTP after ${WARMUP_SECONDS} s warm-up), ${cpus().length} CPU cores, Node ${process.version}`,
   );
-  const idle0 = hostCpu();
-  await new Promise((r) => setTimeout(r, 500));
-  const busyBefore = hostBusy(idle0, hostCpu());
-  if (busyBefore > 0.1) console.log(`Note: the machine was already ${fmt(100 * busyBefore, 0)}% busy before the run; other work skews these figures.`);
+  printBusyBefore(await busyBefore(500), { onlyWhenBusy: true });
 
-  await dropDatabase();
-  await ensureDatabaseExists(benchUrl);
+  await database.create();
   const [{ autovacuum }] = (await query<{ autovacuum: string }>(benchUrl, 'SHOW autovacuum')) as [{ autovacuum: string }];
-  console.log(`Postgres ${serverUrl.host}, database ${DB_NAME} (created for this run, dropped after it); autovacuum ${autovacuum}, so each scenario starts with VACUUM ANALYZE and CHECKPOINT`);
+  console.log(`Postgres ${serverUrl.host}, database ${database.name} (created for this run, dropped after it); autovacuum ${autovacuum}, so each scenario starts with VACUUM ANALYZE and CHECKPOINT`);
 
   const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
   const workDir = await mkdtemp(join(tmpdir(), 'fordra-bench-'));
@@ -380,7 +323,7 @@ async function main(): Promise<number> {
     for (const c of children) c.kill('SIGTERM');
     await rm(workDir, { recursive: true, force: true });
     await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
-    await dropDatabase();
+    await database.drop();
   }
 }
 
@@ -409,12 +352,8 @@ function report(rows: Row[]): void {
       x === undefined ? '' : verdict(x),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\nResults: ${CONNECTIONS} connections, ${SECONDS} s each; pgbench -M prepared -c ${CONNECTIONS} -j ${PGBENCH_THREADS}, its latencies per transaction`);
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const b of body) console.log(line(b));
+  printTable(header, body, { numbers: 'right' });
 
   console.log(`\nTarget: creating and reading each at least ${TARGET_RATIO * 100}% of pgbench's rate for the same SQL`);
   console.log(`  creating  API/pgbench = ${fmt(ratios.get('API create'), 2)}  ${verdict(ratios.get('API create')!)}`);
@@ -432,23 +371,12 @@ function report(rows: Row[]): void {
 
 
 // Ctrl-C: stop the servers and drop the database rather than leave them behind.
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
+onInterrupt(
+  async () => {
     for (const c of children) c.kill('SIGTERM');
-    dropDatabase()
-      .catch((err: unknown) => console.error(err))
-      .finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
+    await database.drop();
   },
+  { quietAfter: false },
 );
+
+exitWith(main);

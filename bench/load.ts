@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { percentile } from './common-report.js';
 
 /** One scenario's figures; latencies in milliseconds. */
 export interface Measured {
@@ -9,12 +10,6 @@ export interface Measured {
   errors: number;
   /** What went wrong, for the report; empty when nothing did. */
   errorDetail: string;
-}
-
-/** Nearest-rank percentile of ascending values. */
-export function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 export interface LoadRun {

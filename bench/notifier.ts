@@ -21,37 +21,30 @@
  * NOTIFIER_RECONCILE_INTERVAL_MS, default 500), BENCH_NOTIFIER_NODE_ARGS (extra Node options for
  * the notifier, e.g. "--cpu-prof --cpu-prof-dir=<absolute dir>" to see where its time goes).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { sql } from 'kysely';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import pg from 'pg';
 import { buildMessageContext } from '@fordra/collection';
-import { createDb, creditors, ensureDatabaseExists, migrateToLatest, type Db } from '@fordra/db';
+import { creditors, migrateToLatest, type Db } from '@fordra/db';
 import { addDays, dayOf } from '@fordra/domain';
 import { bullPrefix, createRedis, deleteKeysWithPrefix, QUEUES, type Redis } from '@fordra/jobs';
 import { renderLetter, type LetterContent } from '@fordra/letters';
 import { formatDay, formatMoney, renderMessage, type MessageContext } from '@fordra/templates';
+import { benchDatabase, openStores, redisPrefixFor, redisUrl, serviceEnv, storesLine, settle as settleDb, sweepKeys } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, onInterrupt, positiveInt, redisCpuSeconds, sleep } from './common-proc.js';
+import { fmt, int, printRunHeader, printTable } from './common-report.js';
 import { startNotifier, startSmtpSink, type NotifierProcess, type SmtpSinkProcess } from './notifier-proc.js';
-import { BackendCpu, cpuSecondsOf, hostBusy, hostCpu, memoryOf } from './scheduler-proc.js';
 
-const DB_NAME = 'fordra_bench_notifier';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${raw}`);
-  return n;
-}
+const database = benchDatabase('fordra_bench_notifier');
 
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 8);
 const EMAILS = positiveInt('BENCH_EMAILS', 2000);
 const LETTERS = positiveInt('BENCH_LETTERS', 500);
-const NOTIFIER_NODE_ARGS = (process.env.BENCH_NOTIFIER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const NOTIFIER_NODE_ARGS = nodeArgs('BENCH_NOTIFIER_NODE_ARGS');
 const RECONCILE_INTERVAL_MS = positiveInt('BENCH_RECONCILE_INTERVAL_MS', 500);
 const PHASE_TIMEOUT_MS = 120_000;
 const SAMPLE_MS = 250;
@@ -71,36 +64,10 @@ const PHASES = {
 } as const;
 type Channel = keyof typeof PHASES;
 
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/');
-const benchUrl = withDatabase(serverUrl, DB_NAME);
-const maintenanceUrl = withDatabase(serverUrl, 'postgres');
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisPrefix = `fordra-bench-notifier-${randomBytes(4).toString('hex')}`;
-
-function withDatabase(url: URL, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: maintenanceUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-const dropDatabase = () => adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
+const redisPrefix = redisPrefixFor('notifier');
 
 /** What the signal handler and the cleanup must stop or remove, whichever comes first. */
 const started: { notifier?: NotifierProcess; sink?: SmtpSinkProcess; workDir?: string } = {};
-
-const fmt = (n: number | undefined, digits = 0) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Setup, untimed: one creditor with full sender details, and per case a debtor reachable by email
@@ -187,14 +154,7 @@ async function queueNotifications(db: Db, fx: Fixture, channel: Channel, now: Da
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/**
- * Fresh statistics and no checkpoint debt before a measurement: a plan made on an empty table's
- * statistics would measure the planner, not the code.
- */
-async function settle(db: Db): Promise<void> {
-  await sql`VACUUM (ANALYZE)`.execute(db);
-  await sql`CHECKPOINT`.execute(db);
-}
+const settle = (db: Db) => settleDb((statement) => sql.raw(statement).execute(db));
 
 // ---------------------------------------------------------------------------------------------
 // What Postgres and Redis say about the work done: statements by table, transactions, CPU.
@@ -225,12 +185,6 @@ function statsDelta(before: DbStats, after: DbStats) {
     return { table, scans: a.scans - b.scans, inserts: a.inserts - b.inserts, updates: a.updates - b.updates };
   });
   return { xacts: after.xacts - before.xacts, tables: rows.filter((r) => r.scans + r.inserts + r.updates > 0).sort((x, y) => y.scans - x.scans) };
-}
-
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
-  return field('used_cpu_sys') + field('used_cpu_user');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,7 +308,7 @@ async function runNotifier(redis: Redis, env: Record<string, string>, queued: nu
   const startupSeconds = (performance.now() - launched) / 1000;
   const t0 = notifier.log.readyAt ?? Date.now();
   const window0 = performance.now();
-  const backends = new BackendCpu(DB_NAME);
+  const backends = new BackendCpu(database.name);
   const host0 = hostCpu();
   const cpu0 = cpuSecondsOf(notifier.pid) ?? Number.NaN;
   const readyRssMb = memoryOf(notifier.pid)?.rssMb ?? Number.NaN;
@@ -568,17 +522,10 @@ async function measureRendering(db: Db, fx: Fixture): Promise<RenderResult> {
 
 async function main(): Promise<number> {
   const runStart = Date.now();
-  console.log(`Fordra notifier benchmark: ${cpus().length} CPU cores, Node ${process.version}, notifier concurrency ${CONCURRENCY}`);
-  const idle0 = hostCpu();
-  await sleep(1000);
-  const busyBefore = hostBusy(idle0, hostCpu());
-  console.log(`Machine ${fmt(100 * busyBefore)}% busy before the run${busyBefore > 0.1 ? ' (other work on it skews these figures)' : ''}`);
+  await printRunHeader('notifier', `notifier concurrency ${CONCURRENCY}`);
 
-  await dropDatabase();
-  await ensureDatabaseExists(benchUrl);
   // One connection, so that one statement flushes all of this process's statistics (dbStats).
-  const db = createDb({ connectionString: benchUrl, maxConnections: 1, applicationName: 'fordra-bench-notifier' });
-  const redis = createRedis(redisUrl);
+  const { db, redis } = await openStores(database, { maxConnections: 1, applicationName: 'fordra-bench-notifier' });
   try {
     started.workDir = await mkdtemp(join(tmpdir(), 'fordra-bench-notifier-'));
     const letterDir = join(started.workDir, 'letters');
@@ -586,7 +533,7 @@ async function main(): Promise<number> {
     const setupStart = performance.now();
     const fx = await prepare(db, new Date());
     started.sink = await startSmtpSink();
-    console.log(`Postgres ${serverUrl.host}, database ${DB_NAME} (created for this run, dropped after it); Redis ${new URL(redisUrl).host}, keys under ${redisPrefix}:`);
+    console.log(storesLine(database, redisPrefix));
     console.log(
       `Setup (untimed, ${fmt((performance.now() - setupStart) / 1000, 1)} s): 1 creditor (${COUNTRY}, ${TIME_ZONE}), ${int(EMAILS + LETTERS)} active cases, ` +
         `each with its own debtor (email and postal address, language ${LANGUAGE}), one invoice and its ${fmt(fx.invoicePdf.length / 1024, 1)} KiB one-page PDF`,
@@ -594,12 +541,7 @@ async function main(): Promise<number> {
     console.log(`SMTP sink: smtp-server in a child process (pid ${started.sink.pid}) on 127.0.0.1, accepting every message and discarding it unparsed`);
 
     const env: Record<string, string> = {
-      NODE_ENV: 'production',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: benchUrl,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: redisPrefix,
+      ...serviceEnv(database, redisPrefix),
       SMTP_URL: started.sink.url,
       MAIL_FROM,
       // Unused while SMTP_URL is set; kept out of the repository all the same.
@@ -652,13 +594,8 @@ async function main(): Promise<number> {
       ['average letter PDF', '-', `${fmt(letter.pdfBytes / 1024, 1)} KiB, ${fmt(letter.pages, 1)} pages`],
       ['renders/s alone', `${fmt(render.email.perSecond, 0)} (renderMessage)`, `${fmt(1000 / letterRenderMs, 0)} (renderMessage + renderLetter)`],
     ];
-    const header = ['measure', `1. emails (${CONCURRENCY} slots)`, `2. letters (${CONCURRENCY} slots)`];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
     console.log('\nSummary');
-    console.log(line(header));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(line(r));
+    printTable(['measure', `1. emails (${CONCURRENCY} slots)`, `2. letters (${CONCURRENCY} slots)`], rows);
     console.log(`\nWhole run: ${fmt((Date.now() - runStart) / 1000)} s`);
 
     let failed = false;
@@ -700,37 +637,17 @@ async function cleanUp(db: Db | undefined, redis: Redis | undefined): Promise<vo
   await db?.destroy().catch(() => undefined);
   if (redis) await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
   // Last: dropping the database cuts off this process's own connections mid-query.
-  await dropDatabase();
+  await database.drop();
 }
 
 // Ctrl-C: stop the children, delete the keys, the letters and the database rather than leave them behind.
-let interruption: Promise<void> | undefined;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interruption) return;
-    console.error(`\n${signal}: cleaning up`);
-    // The cut-off connections then report errors that nothing is waiting for any more.
-    process.on('uncaughtException', (err) => console.error(`after the interruption: ${err.message}`));
-    const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
-    interruption = cleanUp(undefined, redis)
-      .catch((err: unknown) => console.error(err))
-      // The run goes on until the exit and may have written a key behind the first sweep.
-      .then(async () => {
-        const again = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
-        await deleteKeysWithPrefix(again, redisPrefix).finally(() => again.quit());
-      })
-      .catch((err: unknown) => console.error(err))
-      .finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => {
-    if (!interruption) process.exit(code);
+const interrupted = onInterrupt(
+  async () => {
+    await cleanUp(undefined, createRedis(redisUrl, { maxRetriesPerRequest: 3 })).catch((err: unknown) => console.error(err));
+    // The run goes on until the exit and may have written a key behind the first sweep.
+    await sweepKeys(redisPrefix);
   },
-  (err: unknown) => {
-    if (interruption) return;
-    console.error(err);
-    process.exit(1);
-  },
+  { quietAfter: true },
 );
+
+exitWith(main, interrupted);

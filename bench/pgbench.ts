@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { percentile, type Measured } from './load.js';
+import { percentile } from './common-report.js';
+import type { Measured } from './load.js';
 
 export interface PgbenchRun {
   /** libpq connection URI of the database to run in. */

@@ -17,12 +17,9 @@
  * --cpu-prof-dir=<absolute dir>" to see where a step's time goes; NODE_OPTIONS refuses --cpu-prof,
  * and a relative directory would land in the worker's package, its working directory).
  */
-import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { createDb, creditors, deadlines, debtors, ensureDatabaseExists, invoices, migrateToLatest, policies, type Db } from '@fordra/db';
+import { creditors, deadlines, debtors, invoices, migrateToLatest, policies, type Db } from '@fordra/db';
 import {
   addDays,
   dayOf,
@@ -34,21 +31,16 @@ import {
   type PolicyStep,
   type PolicyStepInput,
 } from '@fordra/domain';
-import { bullPrefix, createRedis, QUEUES, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
-import { BackendCpu, cpuSecondsOf, hostBusy, hostCpu, memoryOf, startWorker, type WorkerProcess } from './scheduler-proc.js';
+import { bullPrefix, QUEUES, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
+import { benchDatabase, openStores, redisPrefixFor, serviceEnv, storesLine, settle as settleDb, sweepKeys } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, onInterrupt, positiveInt, redisCpuSeconds, sleep } from './common-proc.js';
+import { fmt, int, percentile, printRunHeader, printTable } from './common-report.js';
+import { startWorker, type WorkerProcess } from './scheduler-proc.js';
 
-const DB_NAME = 'fordra_bench_scheduler';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${raw}`);
-  return n;
-}
+const database = benchDatabase('fordra_bench_scheduler');
 
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 16);
-const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const WORKER_NODE_ARGS = nodeArgs('BENCH_WORKER_NODE_ARGS');
 const DEADLINES = 1_000_000;
 const COUNTRY = 'SE';
 const TIME_ZONE = 'Europe/Stockholm';
@@ -78,42 +70,11 @@ const TARGET_LAG_P99_MS = 2000;
 const TARGET_CEILING_SHARE = 1 / 3;
 const TARGET_RSS_MB = 300;
 
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/');
-const benchUrl = withDatabase(serverUrl, DB_NAME);
-const maintenanceUrl = withDatabase(serverUrl, 'postgres');
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisPrefix = `fordra-bench-scheduler-${randomBytes(4).toString('hex')}`;
+const redisPrefix = redisPrefixFor('scheduler');
 const bull = bullPrefix(redisPrefix);
-
-function withDatabase(url: URL, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: maintenanceUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The worker process while it runs: the signal handler and the cleanup both stop it. */
 let running: WorkerProcess | undefined;
-
-const dropDatabase = () => adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
-
-const fmt = (n: number | undefined, digits = 0) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Setup, untimed: a creditor, a debtor, two policies and their cases, bulk-inserted.
@@ -179,15 +140,7 @@ async function insertCases(
   `.execute(db);
 }
 
-/**
- * Fresh statistics and no checkpoint debt before a measurement. Production has autovacuum for the
- * first; servers set up for tests often turn it off, and a plan made on an empty table's
- * statistics would measure the planner, not the code.
- */
-async function settle(db: Db): Promise<void> {
-  await sql`VACUUM (ANALYZE)`.execute(db);
-  await sql`CHECKPOINT`.execute(db);
-}
+const settle = (db: Db) => settleDb((statement) => sql.raw(statement).execute(db));
 
 // ---------------------------------------------------------------------------------------------
 // 1. Scheduling: read a page of cases and their invoices, plan each, insert the rows.
@@ -205,7 +158,7 @@ interface ScheduleResult {
 
 async function scheduleAll(db: Db, fx: Fixture, now: Date): Promise<ScheduleResult> {
   const host0 = hostCpu();
-  const backends = new BackendCpu(DB_NAME);
+  const backends = new BackendCpu(database.name);
   const started = performance.now();
   // Parsed once per version, as a bulk planner would; planCase parses per case.
   const steps = PolicyStepsSchema.parse(fx.standard.steps);
@@ -351,12 +304,6 @@ interface BurstResult {
   idleSeconds: number;
 }
 
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
-  return field('used_cpu_sys') + field('used_cpu_user');
-}
-
 async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess): Promise<BurstResult> {
   const queue = new Queue(QUEUES.deadlines, { connection: redis, prefix: bull });
   try {
@@ -391,7 +338,7 @@ async function runBurst(db: Db, redis: Redis, fx: Fixture, worker: WorkerProcess
       await sample();
       await sleep(1000);
     }
-    const backends = new BackendCpu(DB_NAME);
+    const backends = new BackendCpu(database.name);
     const host0 = hostCpu();
     const cpu0 = cpuSecondsOf(worker.pid) ?? Number.NaN;
     const redis0 = await redisCpuSeconds(redis);
@@ -530,25 +477,16 @@ async function noopCeiling(redis: Redis, mode: 'ready' | 'delayed'): Promise<Cei
 
 async function main(): Promise<number> {
   const started = Date.now();
-  console.log(`Fordra scheduler benchmark: ${cpus().length} CPU cores, Node ${process.version}, worker concurrency ${CONCURRENCY}`);
-  const idle0 = hostCpu();
-  await sleep(1000);
-  const busyBefore = hostBusy(idle0, hostCpu());
-  console.log(`Machine ${fmt(100 * busyBefore)}% busy before the run${busyBefore > 0.1 ? ' (other work on it skews these figures)' : ''}`);
+  await printRunHeader('scheduler', `worker concurrency ${CONCURRENCY}`);
 
-  await dropDatabase();
-  await ensureDatabaseExists(benchUrl);
-  const db = createDb({ connectionString: benchUrl, maxConnections: 4, applicationName: 'fordra-bench-scheduler' });
-  const redis = createRedis(redisUrl);
+  const { db, redis } = await openStores(database, { maxConnections: 4, applicationName: 'fordra-bench-scheduler' });
   try {
     await migrateToLatest(db);
     const now = new Date();
     const setupStart = performance.now();
     const fx = await prepare(db, now);
     await settle(db);
-    console.log(
-      `Postgres ${serverUrl.host}, database ${DB_NAME} (created for this run, dropped after it); Redis ${new URL(redisUrl).host}, keys under ${redisPrefix}:`,
-    );
+    console.log(storesLine(database, redisPrefix));
     console.log(
       `Setup (untimed, ${fmt((performance.now() - setupStart) / 1000, 1)} s): creditor in ${COUNTRY} (${TIME_ZONE}), 1 business debtor, ` +
         `${int(CASES)} cases on the ${STEPS.length}-step standard policy (due dates ${DUE_IN_DAYS} to ${DUE_IN_DAYS + DUE_SPREAD_DAYS - 1} days ahead), ` +
@@ -570,12 +508,7 @@ async function main(): Promise<number> {
     // 2.
     console.log(`\n2. Worker memory with ${int(counted)} deadlines pending: one worker process, RECONCILE_INTERVAL_MS=${RECONCILE_INTERVAL_MS}, waiting ${MEMORY_WAIT_MS / 1000} s after "worker ready"`);
     const worker = startWorker({
-      NODE_ENV: 'production',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: benchUrl,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: redisPrefix,
+      ...serviceEnv(database, redisPrefix),
       WORKER_CONCURRENCY: String(CONCURRENCY),
       RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
       DEADLINE_LOOKAHEAD_MS: String(LOOKAHEAD_MS),
@@ -639,13 +572,8 @@ async function main(): Promise<number> {
       ],
       [`worker RSS, ${int(counted)} pending`, `< ${TARGET_RSS_MB} MB`, `${fmt(m.rssMb, 1)} MB`, verdict(m.rssMb < TARGET_RSS_MB, Number.isFinite(m.rssMb))],
     ];
-    const header = ['target', 'goal', 'measured', 'verdict'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
     console.log(`\nSummary (scheduling: ${int(s.rows / s.seconds)} rows/s; burst peak RSS ${fmt(b.peakRssMb, 1)} MB)`);
-    console.log(line(header));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(line(r));
+    printTable(['target', 'goal', 'measured', 'verdict'], rows);
     console.log(`\nWhole run: ${fmt((Date.now() - started) / 1000)} s`);
 
     let failed = false;
@@ -671,42 +599,22 @@ async function main(): Promise<number> {
     }
     await db.destroy().catch(() => undefined);
     await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
-    await dropDatabase();
+    await database.drop();
   }
 }
 
 
 // Ctrl-C: stop the worker, delete the keys and drop the database rather than leave them behind.
 // The database goes last: dropping it cuts off this process's own connections mid-query.
-let interruption: Promise<void> | undefined;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interruption) return;
-    console.error(`\n${signal}: cleaning up`);
-    // The cut-off connections then report errors that nothing is waiting for any more.
-    process.on('uncaughtException', (err) => console.error(`after the interruption: ${err.message}`));
-    interruption = (async () => {
-      await running?.stop(5_000).catch(() => undefined);
-      const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
-      try {
-        await deleteKeysWithPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
-        await dropDatabase().catch((err: unknown) => console.error(err));
-        // The run goes on until the exit and may have written a key behind the first sweep.
-        await deleteKeysWithPrefix(redis, redisPrefix).catch((err: unknown) => console.error(err));
-      } finally {
-        await redis.quit();
-      }
-    })().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => {
-    if (!interruption) process.exit(code);
+const interrupted = onInterrupt(
+  async () => {
+    await running?.stop(5_000).catch(() => undefined);
+    await sweepKeys(redisPrefix).catch((err: unknown) => console.error(err));
+    await database.drop().catch((err: unknown) => console.error(err));
+    // The run goes on until the exit and may have written a key behind the first sweep.
+    await sweepKeys(redisPrefix).catch((err: unknown) => console.error(err));
   },
-  (err: unknown) => {
-    if (interruption) return;
-    console.error(err);
-    process.exit(1);
-  },
+  { quietAfter: true },
 );
+
+exitWith(main, interrupted);
