@@ -14,3 +14,16 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}:bull`;
 }
+
+/**
+ * BullMQ queues and workers emit 'error' when a Redis connection drops (a restart, a failover,
+ * a shutdown under way); with no listener Node treats that as a crash. They reconnect by
+ * themselves, so the error is worth a log line and no more.
+ */
+export function reportErrors<T extends { on(event: 'error', listener: (err: Error) => void): unknown }>(
+  emitter: T,
+  log: (err: Error) => void,
+): T {
+  emitter.on('error', log);
+  return emitter;
+}

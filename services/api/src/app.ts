@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
-import { bullPrefix, QUEUES } from '@fordra/jobs';
+import { bullPrefix, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 import { createCreditorAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -62,7 +62,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerIdempotency(app, db, clock);
 
   const creditorAuth = createCreditorAuth(db, clock);
-  const deadlineQueue = new Queue(QUEUES.deadlines, { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
+  const deadlineQueue = reportErrors(new Queue(QUEUES.deadlines, { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) }), (err) =>
+    logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects'),
+  );
   app.addHook('onClose', async () => deadlineQueue.close());
   const deps: AppDeps = { db, clock, config, forgetApiKey: creditorAuth.forget, deadlineQueue };
 

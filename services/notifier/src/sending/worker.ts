@@ -1,5 +1,5 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { NotificationJobData, enqueueNotifications, QUEUES } from '@fordra/jobs';
+import { NotificationJobData, enqueueNotifications, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 import { deliver, type DeliveryDeps } from './deliver.js';
 
@@ -21,7 +21,8 @@ const MAX_BACKOFF_MS = 60 * 60 * 1000;
  */
 export function startNotifierWorker(options: NotifierWorkerOptions) {
   const { logger, connection, prefix, concurrency, retryBaseMs } = options;
-  const queue = new Queue(QUEUES.notifications, { connection, prefix });
+  const onError = (err: Error) => logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects');
+  const queue = reportErrors(new Queue(QUEUES.notifications, { connection, prefix }), onError);
   const worker = new Worker(
     QUEUES.notifications,
     async (job) => {
@@ -39,6 +40,7 @@ export function startNotifierWorker(options: NotifierWorkerOptions) {
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** Math.max(0, attemptsMade - 1)) },
     },
   );
+  reportErrors(worker, onError);
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'notification not sent yet'));
   return {
     queue,

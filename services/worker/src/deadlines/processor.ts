@@ -2,7 +2,7 @@ import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
 import { runDueBatch, runDueStep } from '@fordra/collection';
 import { deadlines as dbDeadlines, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
-import { DeadlineJobData, enqueueNotifications, ensureDeadlineJobs, QUEUES } from '@fordra/jobs';
+import { DeadlineJobData, enqueueNotifications, ensureDeadlineJobs, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 
 export interface DeadlineWorkerOptions {
@@ -48,6 +48,7 @@ export function startDeadlineWorker({ db, clock, logger, connection, prefix, not
     },
     { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: lockMs },
   );
+  reportErrors(worker, (err) => logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects'));
   worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id }, 'step failed; it will be retried'));
   return worker;
 }

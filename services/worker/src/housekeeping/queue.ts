@@ -1,7 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
-import { QUEUES } from '@fordra/jobs';
+import { QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 import { purgeExpired } from './purge.js';
 
@@ -21,7 +21,8 @@ export interface HousekeepingDeps {
  * there is still one schedule; BullMQ hands each run to one worker.
  */
 export async function startHousekeeping({ db, clock, logger, connection, prefix }: HousekeepingDeps) {
-  const queue = new Queue(QUEUES.housekeeping, { connection, prefix });
+  const onError = (err: Error) => logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects');
+  const queue = reportErrors(new Queue(QUEUES.housekeeping, { connection, prefix }), onError);
   await queue.upsertJobScheduler(PURGE_JOB, { every: EVERY_MS }, { name: PURGE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   const worker = new Worker(
     QUEUES.housekeeping,
@@ -33,6 +34,7 @@ export async function startHousekeeping({ db, clock, logger, connection, prefix 
     },
     { connection, prefix, concurrency: 1 },
   );
+  reportErrors(worker, onError);
   worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id }, 'housekeeping failed'));
   return {
     queue,
