@@ -65,14 +65,19 @@ async function dropStaleDatabases(admin: pg.Client, currentTemplate: string): Pr
   const rows = await admin.query<{ datname: string; comment: string | null }>(
     `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
       WHERE datname LIKE $1 OR datname LIKE $2`,
-    [`${TEST_DB_PREFIX}%`, `${TEMPLATE_PREFIX}%`],
+    // "_" is a LIKE wildcard: escaped, so only names that really start with our prefixes match.
+    [`${likeLiteral(TEST_DB_PREFIX)}%`, `${likeLiteral(TEMPLATE_PREFIX)}%`],
   );
   const now = Date.now();
   for (const { datname, comment } of rows.rows) {
     let created: number | null = null;
     if (datname.startsWith(TEST_DB_PREFIX)) created = Number(datname.slice(TEST_DB_PREFIX.length).split('_')[0]) * 1000;
-    else if (datname !== currentTemplate && comment) created = Date.parse(comment);
+    else if (datname.startsWith(TEMPLATE_PREFIX) && datname !== currentTemplate && comment) created = Date.parse(comment);
     if (created === null || Number.isNaN(created) || now - created < STALE_AFTER_MS) continue;
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
   }
+}
+
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
