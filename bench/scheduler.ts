@@ -17,6 +17,7 @@
  * --cpu-prof-dir=<absolute dir>" to see where a step's time goes; NODE_OPTIONS refuses --cpu-prof,
  * and a relative directory would land in the worker's package, its working directory).
  */
+import { deadlineRows } from '@fordra/collection';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { creditors, deadlines, debtors, invoices, migrateToLatest, policies, type Db } from '@fordra/db';
@@ -199,20 +200,8 @@ async function scheduleAll(db: Db, fx: Fixture, now: Date): Promise<ScheduleResu
     for (const { id } of page) {
       const dueDate = earliestDueDate(dueDates.get(id) ?? []);
       if (!dueDate) continue;
-      for (const p of planSchedule({ steps, dueDate, notBefore: now, country: COUNTRY, timeZone: TIME_ZONE })) {
-        batch.push({
-          creditor_id: fx.creditorId,
-          case_id: id,
-          policy_version_id: fx.standard.versionId,
-          step_index: p.index,
-          step_key: p.key,
-          action: p.action,
-          day: p.day,
-          due_at: p.dueAt,
-          status: 'scheduled' as const,
-          created_at: now,
-        });
-      }
+      const plan = planSchedule({ steps, dueDate, notBefore: now, country: COUNTRY, timeZone: TIME_ZONE });
+      batch.push(...deadlineRows({ creditorId: fx.creditorId, caseId: id, versionId: fx.standard.versionId }, plan, now));
     }
     const t2 = performance.now();
     readMs += t1 - t0;

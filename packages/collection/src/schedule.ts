@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cases, creditors, deadlines, invoices, policies, type CaseRow, type Database, type DeadlineRow } from '@fordra/db';
-import { earliestDueDate, planSchedule, PolicyStepsSchema, shiftAfterHold } from '@fordra/domain';
+import { earliestDueDate, planSchedule, PolicyStepsSchema, shiftAfterHold, type PlannedStep } from '@fordra/domain';
 import { ensureDefaultPolicy } from './policy.js';
 
 type Q = Kysely<Database>;
@@ -27,21 +27,23 @@ export async function planCase(db: Q, row: CaseRow, now: Date, skipKeys: Readonl
     timeZone: creditor.time_zone,
   });
   await cases.updateCase(db, row.creditor_id, row.id, { policy_id: policy.id, policy_version_id: version.id, activated_at: row.activated_at ?? now, updated_at: now });
-  return deadlines.insertDeadlines(
-    db,
-    plan.map((p) => ({
-      creditor_id: row.creditor_id,
-      case_id: row.id,
-      policy_version_id: version.id,
-      step_index: p.index,
-      step_key: p.key,
-      action: p.action,
-      day: p.day,
-      due_at: p.dueAt,
-      status: 'scheduled' as const,
-      created_at: now,
-    })),
-  );
+  return deadlines.insertDeadlines(db, deadlineRows({ creditorId: row.creditor_id, caseId: row.id, versionId: version.id }, plan, now));
+}
+
+/** The deadline rows of a planned schedule, waiting to run. */
+export function deadlineRows(target: { creditorId: string; caseId: string; versionId: string }, plan: readonly PlannedStep[], now: Date) {
+  return plan.map((p) => ({
+    creditor_id: target.creditorId,
+    case_id: target.caseId,
+    policy_version_id: target.versionId,
+    step_index: p.index,
+    step_key: p.key,
+    action: p.action,
+    day: p.day,
+    due_at: p.dueAt,
+    status: 'scheduled' as const,
+    created_at: now,
+  }));
 }
 
 /** Moves the waiting steps of a case coming off hold by the length of the hold. */
