@@ -104,7 +104,7 @@ async function prepare(redis: Redis): Promise<Fixture> {
 
     // The key check and its last-used stamp are cached; the requests above warmed both, so what is
     // recorded now is the steady-state SQL of a request.
-    let opened: { id: string; invoices: { id: string }[] } | undefined;
+    let opened: { id: string; paymentReference?: string | null; invoices: { id: string }[] } | undefined;
     const createSql = await recording.record(async () => {
       opened = await call(app, 'POST', '/v1/cases', auth, caseBody(debtorIds[0]!));
     });
@@ -118,9 +118,12 @@ async function prepare(redis: Redis): Promise<Fixture> {
         [creditor.id, 'creditor_id'],
         [apiKey.id, 'api_key_id'],
         [debtorIds[0]!, 'debtor_id'],
+        // Each case's payment reference is unique: pgbench draws a fresh one per transaction (below).
+        ...(opened.paymentReference ? [[opened.paymentReference, 'payment_reference'] as [string, string]] : []),
       ]),
       created: new Map([[opened.id, 'cases_id'], ...opened.invoices.map((i) => [i.id, 'invoices_id'] as [string, string])]),
     });
+    create.text = `\\set payment_reference random(1000000000, 999999999999999)\n${create.text}`;
     const read = toPgbenchScript(readSql, {
       known: new Map([
         [creditor.id, 'creditor_id'],

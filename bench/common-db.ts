@@ -72,6 +72,10 @@ export const serviceEnv = (database: BenchDatabase, redisPrefix: string): Record
   DATABASE_URL: database.url,
   REDIS_URL: redisUrl,
   REDIS_PREFIX: redisPrefix,
+  // Production mode refuses the development secret; a run's own one will do.
+  AGREEMENT_LINK_SECRET: `bench-${randomBytes(24).toString('hex')}`,
+  // Any free port for the health and metrics server, so a benchmark runs beside a running Fordra.
+  OPS_PORT: '0',
 });
 
 /** Where the run's data lives, for the report's first lines. */

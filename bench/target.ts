@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The server under load, in a process of its own: the load generator must not share an event
  * loop with it, and the API and the bare Fastify ceiling must run in the same arrangement.
@@ -29,7 +30,12 @@ async function startApi(): Promise<{ app: FastifyInstance; close: () => Promise<
     REDIS_URL: env.REDIS_URL,
     REDIS_PREFIX: env.REDIS_PREFIX,
     ADMIN_TOKEN: env.ADMIN_TOKEN,
+    // Production mode refuses the development secret; the benchmark never signs a link.
+    AGREEMENT_LINK_SECRET: `bench-${randomBytes(24).toString('hex')}`,
     LOG_LEVEL: 'warn',
+    // The benchmark measures capacity, not the rate limit: the count is still kept in Redis (its
+    // cost is in the figures), but no request is refused.
+    RATE_LIMIT_MAX: '100000000',
   });
   // Built the way server.ts builds it (same pool size, same Redis options), so the figures are the service's.
   const logger = createLogger({ name: 'api-bench', level: config.LOG_LEVEL, pretty: false });

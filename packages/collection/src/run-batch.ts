@@ -9,12 +9,13 @@ export interface BatchRun {
   /** The deadlines this batch finished. */
   deadlineIds: string[];
   notificationIds: string[];
+  handoverIds: string[];
   /** Each touched case's next waiting step, to be given its job at once. */
   next: { id: string; due_at: Date }[];
 }
 
 /** A reminder with no fee and no condition: by far the most common step, written in bulk. */
-const isPlainSend = (step: PolicyStep) => SENDING_ACTIONS.includes(step.action) && !step.fee && !step.conditions;
+const isPlainSend = (step: PolicyStep) => SENDING_ACTIONS.includes(step.action) && !step.fee && !step.conditions && !step.lateCompensation && !step.recommendDeliveryBlock;
 
 /**
  * Runs up to `limit` due steps of different cases in one transaction. Each step keeps the
@@ -25,7 +26,7 @@ const isPlainSend = (step: PolicyStep) => SENDING_ACTIONS.includes(step.action) 
  */
 export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: number): Promise<BatchRun> {
   return db.transaction().execute(async (trx) => {
-    const empty: BatchRun = { ran: 0, deadlineIds: [], notificationIds: [], next: [] };
+    const empty: BatchRun = { ran: 0, deadlineIds: [], notificationIds: [], handoverIds: [], next: [] };
     const claimed = (
       await sql<DeadlineRow>`
         SELECT d.* FROM case_deadlines d JOIN cases c ON c.id = d.case_id
@@ -51,6 +52,7 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
     const finished: { id: string; status: 'done' | 'skipped'; outcome: Record<string, unknown> }[] = [];
     const entries: activity.ActivityEntry[] = [];
     const notificationIds: string[] = [];
+    const handoverIds: string[] = [];
     for (const row of running) {
       const deadline = byCase.get(row.id)!;
       const step = (await stepsOfVersion(trx, deadline.policy_version_id))[deadline.step_index];
@@ -58,10 +60,11 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
       if (!step || !debtor) throw new Error(`step or debtor of deadline ${deadline.id} is missing`);
       if (!isPlainSend(step)) {
         // Anything more than a plain reminder runs the single-step way, inside this transaction.
-        const skip = await conditionNotMet(trx, row, debtor, step);
-        const outcome = skip ? { status: 'skipped' as const, detail: { reason: skip }, notificationIds: [] } : await carryOut(trx, row, debtor, deadline, step, now);
+        const skip = await conditionNotMet(trx, row, debtor, step, now);
+        const outcome = skip ? { status: 'skipped' as const, detail: { reason: skip }, notificationIds: [], handoverIds: [] } : await carryOut(trx, row, debtor, deadline, step, now);
         await finish(trx, row, deadline, outcome.status, outcome.detail, now);
         notificationIds.push(...outcome.notificationIds);
+        handoverIds.push(...outcome.handoverIds);
         continue;
       }
       const channel = chooseChannel(step, debtor);
@@ -107,6 +110,6 @@ export async function runDueBatch(db: Kysely<Database>, clock: Clock, limit: num
       .orderBy('case_id')
       .orderBy('step_index')
       .execute();
-    return { ran: running.length, deadlineIds: running.map((c) => byCase.get(c.id)!.id), notificationIds, next };
+    return { ran: running.length, deadlineIds: running.map((c) => byCase.get(c.id)!.id), notificationIds, handoverIds, next };
   });
 }

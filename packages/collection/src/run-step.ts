@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { activity, cases, creditors, deadlines, debtors, invoices, outbox, type CaseRow, type Database, type DebtorRow, type DeadlineRow } from '@fordra/db';
 import {
   asCurrency,
@@ -15,6 +15,7 @@ import {
 import { caseOutstanding } from './outstanding.js';
 import { stepsOfVersion } from './policy.js';
 import { recipientFor } from './recipient.js';
+import { openTask } from './tasks.js';
 import { applyCaseAction } from './transition.js';
 
 type Q = Kysely<Database>;
@@ -24,6 +25,8 @@ export interface StepRun {
   ran: boolean;
   deadlineId: string;
   notificationIds: string[];
+  /** The hand-over an escalating step requested, to be given its delivery job at once. */
+  handoverIds: string[];
   /** The case's next waiting step, so it can be given its job at once. */
   next: { id: string; due_at: Date } | null;
 }
@@ -35,7 +38,7 @@ export interface StepRun {
  */
 export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId: string): Promise<StepRun> {
   return db.transaction().execute(async (trx) => {
-    const none: StepRun = { ran: false, deadlineId, notificationIds: [], next: null };
+    const none: StepRun = { ran: false, deadlineId, notificationIds: [], handoverIds: [], next: null };
     const deadline = await deadlines.claimDueDeadline(trx, deadlineId, clock.now());
     if (!deadline) return none;
     const row = await cases.getCaseForUpdate(trx, deadline.creditor_id, deadline.case_id);
@@ -54,23 +57,23 @@ export async function runDueStep(db: Kysely<Database>, clock: Clock, deadlineId:
     const debtor = await debtors.getDebtor(trx, row.creditor_id, row.debtor_id);
     if (!debtor) throw new Error(`debtor ${row.debtor_id} is missing`);
 
-    const skip = await conditionNotMet(trx, row, debtor, step);
+    const skip = await conditionNotMet(trx, row, debtor, step, now);
     if (skip) {
       await finish(trx, row, deadline, 'skipped', { reason: skip }, now);
       return { ...none, ran: true, next: (await deadlines.nextWaiting(trx, row.id)) ?? null };
     }
     const outcome = await carryOut(trx, row, debtor, deadline, step, now);
     await finish(trx, row, deadline, outcome.status, outcome.detail, now);
-    return { ran: true, deadlineId, notificationIds: outcome.notificationIds, next: (await deadlines.nextWaiting(trx, row.id)) ?? null };
+    return { ran: true, deadlineId, notificationIds: outcome.notificationIds, handoverIds: outcome.handoverIds, next: (await deadlines.nextWaiting(trx, row.id)) ?? null };
   });
 }
 
-export async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: PolicyStep): Promise<string | null> {
+export async function conditionNotMet(db: Q, row: CaseRow, debtor: DebtorRow, step: PolicyStep, now: Date): Promise<string | null> {
   const c = step.conditions;
   if (c?.debtorKind && c.debtorKind !== debtor.kind) return `the step is for ${c.debtorKind} debtors`;
   if (c?.minOutstanding) {
     if (c.minOutstanding.currency !== row.currency) return `the step's minimum is in ${c.minOutstanding.currency}, the case in ${row.currency}`;
-    const outstanding = await caseOutstanding(db, row);
+    const outstanding = await caseOutstanding(db, row, now);
     if (outstanding.amountMinor < BigInt(c.minOutstanding.amount)) return `less than ${c.minOutstanding.amount} is outstanding`;
   }
   return null;
@@ -80,26 +83,35 @@ export interface Outcome {
   status: 'done' | 'skipped';
   detail: Record<string, unknown>;
   notificationIds: string[];
+  handoverIds: string[];
 }
 
 export async function carryOut(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, now: Date): Promise<Outcome> {
   const detail: Record<string, unknown> = { action: step.action };
   const notificationIds: string[] = [];
+  const handoverIds: string[] = [];
   if (SENDING_ACTIONS.includes(step.action)) {
     const channel = chooseChannel(step, debtor);
-    if (!channel) return { status: 'skipped', detail: { ...detail, reason: 'the debtor has no address for this step' }, notificationIds };
+    if (!channel) return { status: 'skipped', detail: { ...detail, reason: 'the debtor has no address for this step' }, notificationIds, handoverIds };
     const id = await requestNotification(db, row, debtor, deadline, step, channel, now);
     if (id) notificationIds.push(id);
     detail.channel = channel;
     detail.notificationId = id;
     const fee = await chargeFee(db, row, debtor, deadline, step, now);
     if (fee) detail.fee = fee;
+    if (step.lateCompensation) detail.lateCompensation = await chargeCompensation(db, row, debtor, now);
   } else if (step.action === 'call_task' || step.action === 'meeting_task') {
     detail.taskId = await createTask(db, row, deadline, step.action === 'call_task' ? 'call' : 'meeting', now);
   } else if (step.action === 'escalate_to_agency') {
-    await applyCaseAction(db, row, 'escalate', { note: `policy step ${step.key}` }, SYSTEM_ACTOR, now);
+    const escalated = await applyCaseAction(db, row, 'escalate', { note: `policy step ${step.key}` }, SYSTEM_ACTOR, now);
+    if (escalated.handoverId) handoverIds.push(escalated.handoverId);
+    detail.handoverId = escalated.handoverId;
   }
-  return { status: 'done', detail, notificationIds };
+  if (step.recommendDeliveryBlock) {
+    await outbox.appendEvents(db, row.creditor_id, [event('debtor.delivery_block_recommended', row.id, { caseId: row.id, debtorId: row.debtor_id, step: step.key })], now);
+    detail.deliveryBlockRecommended = true;
+  }
+  return { status: 'done', detail, notificationIds, handoverIds };
 }
 
 /** Email where the step and the debtor allow it; letters for letter steps and as the fallback. */
@@ -176,16 +188,29 @@ async function chargeFee(db: Q, row: CaseRow, debtor: DebtorRow, deadline: Deadl
   return { charged: amount, currency: row.currency };
 }
 
+/**
+ * The statutory compensation a business debtor owes for paying late, once per invoice (the
+ * database keeps it once even if two steps ask), in the law's own currency only.
+ */
+async function chargeCompensation(db: Q, row: CaseRow, debtor: DebtorRow, now: Date) {
+  const creditor = await creditors.getCreditor(db, row.creditor_id);
+  const law = creditor ? jurisdictionOf(creditor.country) : null;
+  if (debtor.kind !== 'business') return { charged: 0, reason: 'only business debtors owe the compensation' };
+  if (!law?.businessLateCompensation) return { charged: 0, reason: 'the law of the creditor’s country sets no compensation' };
+  if (law.currency !== row.currency) return { charged: 0, reason: `the compensation is set in ${law.currency}, the case is in ${row.currency}` };
+  const inserted = await sql<{ id: string }>`
+    INSERT INTO case_charges (creditor_id, case_id, invoice_id, kind, amount_minor, currency, created_at)
+    SELECT i.creditor_id, i.case_id, i.id, 'late_compensation', ${law.businessLateCompensation}, ${row.currency}, ${now}
+    FROM invoices i
+    WHERE i.case_id = ${row.id}
+      AND NOT EXISTS (SELECT 1 FROM case_charges c WHERE c.invoice_id = i.id AND c.kind = 'late_compensation')
+    RETURNING id`.execute(db);
+  return { charged: inserted.rows.length * law.businessLateCompensation, invoices: inserted.rows.length };
+}
+
 async function createTask(db: Q, row: CaseRow, deadline: DeadlineRow, kind: 'call' | 'meeting', now: Date) {
   const creditor = await creditors.getCreditor(db, row.creditor_id);
-  const dueDate = deadline.day ?? dayOf(now, creditor?.time_zone ?? 'UTC');
-  const task = await db
-    .insertInto('tasks')
-    .values({ creditor_id: row.creditor_id, case_id: row.id, deadline_id: deadline.id, kind, assignee: row.handler, due_date: dueDate, status: 'open', created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await outbox.appendEvents(db, row.creditor_id, [event('task.created', row.id, { caseId: row.id, taskId: task.id, kind, dueDate, assignee: row.handler })], now);
-  return task.id;
+  return openTask(db, row, { kind, dueDate: deadline.day ?? dayOf(now, creditor?.time_zone ?? 'UTC'), deadlineId: deadline.id }, now);
 }
 
 export async function finish(db: Q, row: CaseRow, deadline: DeadlineRow, status: 'done' | 'skipped', detail: Record<string, unknown>, now: Date) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiEnv, ConfigError, DEV_ADMIN_TOKEN, parseEnv, workerEnv } from './index.js';
+import { apiEnv, notifierEnv, ConfigError, DEV_ADMIN_TOKEN, parseEnv, workerEnv } from './index.js';
 
 describe('configuration', () => {
   it('runs on a developer machine with no variables set', () => {
@@ -25,8 +25,15 @@ describe('configuration', () => {
 
   it('refuses to start in production with the development admin token', () => {
     expect(() => parseEnv(apiEnv, { NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
-    const config = parseEnv(apiEnv, { NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-secret-token-123' });
+    const config = parseEnv(apiEnv, { NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-secret-token-123', AGREEMENT_LINK_SECRET: 'a-secret-that-signs-links-0123456789' });
     expect(config.adminTokenIsDefault).toBe(false);
+  });
+
+  it('refuses to sign agreement links with the development secret in production', () => {
+    expect(() => parseEnv(apiEnv, { NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-secret-token-123' })).toThrow(/AGREEMENT_LINK_SECRET/);
+    expect(() => parseEnv(notifierEnv, { NODE_ENV: 'production' })).toThrow(/AGREEMENT_LINK_SECRET/);
+    expect(() => parseEnv(notifierEnv, { AGREEMENT_LINK_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(parseEnv(notifierEnv, { NODE_ENV: 'production', AGREEMENT_LINK_SECRET: 'a-secret-that-signs-links-0123456789' }).AGREEMENT_LINK_SECRET).toHaveLength(36);
   });
 
   it('treats empty variables as unset', () => {

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Kysely } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { ActivityRow, Database, InvoiceRow } from './types.js';
 
 /**
- * One case with its invoices (and whether each has its document), its fees and its latest
- * activity, in one statement: the case read is the API's most frequent request, and each round
+ * One case with its invoices (and whether each has its document), what its ledger is derived
+ * from, and its latest activity, in one statement: the case read is the API's most frequent request, and each round
  * trip costs more than the query itself.
  */
 export async function getCaseView(db: Kysely<Database>, creditorId: string, caseId: string, activityLimit: number) {
@@ -25,17 +25,22 @@ export async function getCaseView(db: Kysely<Database>, creditorId: string, case
       jsonArrayFrom(
         eb.selectFrom('case_activity').selectAll('case_activity').whereRef('case_activity.case_id', '=', 'cases.id').orderBy('case_activity.id', 'desc').limit(activityLimit),
       ).as('activity_list'),
-      eb
-        .selectFrom('case_charges')
-        .select(sql<string>`coalesce(sum(amount_minor), 0)::text`.as('total'))
-        .whereRef('case_charges.case_id', '=', 'cases.id')
-        .as('fees_total'),
+      jsonArrayFrom(
+        eb.selectFrom('case_charges').select(['id', 'kind', 'amount_minor', 'created_at', 'invoice_id']).whereRef('case_charges.case_id', '=', 'cases.id').orderBy('case_charges.created_at'),
+      ).as('charge_list'),
+      jsonArrayFrom(eb.selectFrom('payments').select(['id', 'amount_minor', 'paid_on']).whereRef('payments.case_id', '=', 'cases.id').orderBy('payments.created_at')).as('payment_list'),
+      jsonArrayFrom(
+        eb.selectFrom('case_adjustments').select(['id', 'kind', 'amount_minor', 'booked_on', 'invoice_id']).whereRef('case_adjustments.case_id', '=', 'cases.id').orderBy('case_adjustments.created_at'),
+      ).as('adjustment_list'),
+      jsonObjectFrom(eb.selectFrom('creditors').select(['country', 'time_zone', 'late_interest', 'allocation_order']).whereRef('creditors.id', '=', 'cases.creditor_id')).as('creditor'),
+      eb.selectFrom('debtors').select('kind').whereRef('debtors.id', '=', 'cases.debtor_id').as('debtor_kind'),
+      jsonArrayFrom(eb.selectFrom('reference_rates').select(['basis', 'valid_from', 'rate_bp']).orderBy('valid_from')).as('reference_list'),
     ])
     .where('cases.creditor_id', '=', creditorId)
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
   if (!found) return undefined;
-  const { invoice_list, activity_list, fees_total, ...row } = found;
+  const { invoice_list, activity_list, charge_list, payment_list, adjustment_list, creditor, debtor_kind, reference_list, ...row } = found;
   // JSON carries instants as text and int8 as numbers: turn them back into the row types.
   const invoiceRows = invoice_list.map((i) => ({
     ...i,
@@ -48,5 +53,14 @@ export async function getCaseView(db: Kysely<Database>, creditorId: string, case
     id: BigInt(a.id as unknown as number),
     occurred_at: new Date(a.occurred_at as unknown as string),
   })) as ActivityRow[];
-  return { row, invoices: invoiceRows, fees: BigInt(fees_total ?? '0'), activity: activityRows };
+  const ledger = {
+    invoices: invoiceRows,
+    charges: charge_list.map((c) => ({ ...c, amount_minor: BigInt(c.amount_minor as unknown as number), created_at: new Date(c.created_at as unknown as string) })),
+    payments: payment_list.map((p) => ({ ...p, amount_minor: BigInt(p.amount_minor as unknown as number) })),
+    adjustments: adjustment_list.map((a) => ({ ...a, amount_minor: BigInt(a.amount_minor as unknown as number) })),
+    creditor: creditor!,
+    debtorKind: debtor_kind ?? 'business',
+    references: reference_list,
+  };
+  return { row, invoices: invoiceRows, ledger, activity: activityRows };
 }

@@ -32,9 +32,12 @@ export async function getCreditor(db: Q, id: string) {
   return db.selectFrom('creditors').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** What the admin routes show of a key: never its hash. */
+const API_KEY_COLUMNS = ['id', 'creditor_id', 'name', 'lookup_prefix', 'created_at', 'revoked_at', 'last_used_at', 'scopes', 'expires_at'] as const;
+
 export async function insertApiKey(
   db: Q,
-  key: { creditorId: string; name: string; lookupPrefix: string; secretHash: Buffer },
+  key: { creditorId: string; name: string; lookupPrefix: string; secretHash: Buffer; scopes?: string[] | undefined; expiresAt?: Date | null | undefined },
   now: Date,
 ) {
   return db
@@ -45,8 +48,10 @@ export async function insertApiKey(
       lookup_prefix: key.lookupPrefix,
       secret_hash: key.secretHash,
       created_at: now,
+      ...(key.scopes !== undefined && { scopes: key.scopes }),
+      expires_at: key.expiresAt ?? null,
     })
-    .returning(['id', 'creditor_id', 'name', 'lookup_prefix', 'created_at', 'revoked_at', 'last_used_at'])
+    .returning(API_KEY_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 
@@ -60,10 +65,13 @@ export async function findApiKeyByPrefix(db: Q, lookupPrefix: string) {
       'api_keys.creditor_id',
       'api_keys.secret_hash',
       'api_keys.revoked_at',
+      'api_keys.scopes',
+      'api_keys.expires_at',
       'creditors.country',
       'creditors.default_currency',
       'creditors.time_zone',
       'creditors.auto_verify',
+      'creditors.late_interest',
     ])
     .where('api_keys.lookup_prefix', '=', lookupPrefix)
     .executeTakeFirst();
@@ -75,7 +83,7 @@ export async function revokeApiKey(db: Q, id: string, now: Date) {
     .updateTable('api_keys')
     .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
     .where('id', '=', id)
-    .returning(['id', 'creditor_id', 'name', 'lookup_prefix', 'created_at', 'revoked_at', 'last_used_at'])
+    .returning(API_KEY_COLUMNS)
     .executeTakeFirst();
 }
 
@@ -95,7 +103,7 @@ export async function touchApiKey(db: Db, id: string, now: Date): Promise<void> 
 export async function listApiKeys(db: Q, creditorId: string) {
   return db
     .selectFrom('api_keys')
-    .select(['id', 'creditor_id', 'name', 'lookup_prefix', 'created_at', 'revoked_at', 'last_used_at'])
+    .select(API_KEY_COLUMNS)
     .where('creditor_id', '=', creditorId)
     .orderBy('created_at')
     .execute();

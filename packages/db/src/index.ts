@@ -12,4 +12,8 @@ export * as idempotency from './idempotency.js';
 export * as policies from './policies.js';
 export * as deadlines from './deadlines.js';
 export * as charges from './charges.js';
+export * as payments from './payments.js';
+export * as agreements from './agreements.js';
+export * as tasks from './tasks.js';
 export { getCaseView } from './case-view.js';
+export * as paymentReferences from './references.js';

@@ -30,6 +30,14 @@ export interface CreditorsTable {
   bankgiro: string | null;
   iban: string | null;
   bic: string | null;
+  agreement_grace_days: Generated<number>;
+  agreement_channel: Generated<'email' | 'letter'>;
+  reveal_fallback_after_broken: Generated<number>;
+  instalment_plan_fee_minor: Int8 | null;
+  payment_reference_kind: 'se_ocr' | 'fi_reference' | 'rf' | null;
+  personal_data_retention_days: Generated<number>;
+  late_interest: Generated<'none' | 'statutory'>;
+  allocation_order: ColumnType<string[], string | undefined, string>;
   created_at: Instant;
   updated_at: Instant;
 }
@@ -43,6 +51,23 @@ export interface ApiKeysTable {
   created_at: Instant;
   last_used_at: Instant | null;
   revoked_at: Instant | null;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  expires_at: Instant | null;
+}
+
+export interface AuditEventsTable {
+  id: Identity;
+  creditor_id: string;
+  actor_kind: string;
+  api_key_id: string | null;
+  request_id: string | null;
+  action: string;
+  method: string;
+  route: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  status: number;
+  occurred_at: Instant;
 }
 
 export interface DebtorsTable {
@@ -62,6 +87,7 @@ export interface DebtorsTable {
   customer_number: string | null;
   created_at: Instant;
   updated_at: Instant;
+  erased_at: Instant | null;
 }
 
 export interface CasesTable {
@@ -82,6 +108,8 @@ export interface CasesTable {
   held_since: Instant | null;
   hold_reason: string | null;
   activated_at: Instant | null;
+  payment_reference: string | null;
+  contractual_interest_bp: number | null;
 }
 
 export interface InvoicesTable {
@@ -112,7 +140,7 @@ export interface CaseActivityTable {
   creditor_id: string;
   case_id: string;
   type: string;
-  actor_kind: 'api_key' | 'admin' | 'system';
+  actor_kind: 'api_key' | 'admin' | 'system' | 'debtor';
   actor_id: string | null;
   data: Json;
   occurred_at: Instant;
@@ -127,6 +155,65 @@ export interface OutboxTable {
   data: Json;
   occurred_at: Instant;
   published_at: Instant | null;
+  position: Int8 | null;
+}
+
+export interface OutboxPositionTable {
+  only_row: boolean;
+  last: Int8;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  url: string;
+  description: string | null;
+  event_types: ColumnType<string[], string[] | undefined, string[]>;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  disabled_at: Instant | null;
+  failing_since: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+  /** Deleted by the creditor: also disabled, and never listed or delivered to again. */
+  deleted_at: Instant | null;
+}
+
+export interface WebhookSecretsTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  secret: string;
+  created_at: Instant;
+  expires_at: Instant | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  endpoint_id: string;
+  outbox_id: string;
+  position: Int8;
+  case_id: string | null;
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: Generated<number>;
+  next_attempt_at: Instant;
+  leased_until: Instant | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Instant | null;
+  created_at: Instant;
+}
+
+export interface WebhookAttemptsTable {
+  id: Identity;
+  delivery_id: string;
+  endpoint_id: string;
+  creditor_id: string;
+  attempted_at: Instant;
+  outcome: 'delivered' | 'failed';
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
 
 export interface IdempotencyKeysTable {
@@ -206,6 +293,7 @@ export interface NotificationsTable {
   provider_message_id: string | null;
   sent_at: Instant | null;
   failure_reason: string | null;
+  agreement_id: string | null;
 }
 
 export interface NotificationAttemptsTable {
@@ -232,11 +320,188 @@ export interface TasksTable {
   creditor_id: string;
   case_id: string;
   deadline_id: string | null;
-  kind: 'call' | 'meeting';
+  kind: TaskKind;
   assignee: string | null;
   due_date: DateDay;
   status: 'open' | 'done' | 'cancelled';
   created_at: Instant;
+  note: string | null;
+  agreement_id: string | null;
+  completed_at: Instant | null;
+  contact_id: string | null;
+  outcome: string | null;
+  next_step: Json | null;
+}
+
+export type TaskKind = 'call' | 'meeting' | 'verification' | 'follow_up';
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  amount_minor: Int8;
+  currency: string;
+  paid_on: DateDay;
+  method: 'bank_transfer' | 'card' | 'cash' | 'direct_debit' | 'agency' | 'other';
+  payer_reference: string | null;
+  source: 'api' | 'agency' | 'bank_file';
+  actor_kind: string;
+  actor_id: string | null;
+  created_at: Instant;
+  bank_entry_ref: string | null;
+  payment_file_id: string | null;
+}
+
+export interface ReferenceRatesTable {
+  basis: 'riksbank' | 'ecb';
+  valid_from: DateDay;
+  rate_bp: number;
+  source: string | null;
+  created_at: Instant;
+}
+
+export interface CaseAdjustmentsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  invoice_id: string | null;
+  kind: 'credit_note' | 'write_off' | 'refund';
+  amount_minor: Int8;
+  currency: string;
+  booked_on: DateDay;
+  note: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+  created_at: Instant;
+}
+
+export interface PaymentFilesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  sha256: string;
+  format: string;
+  message_id: string | null;
+  entries: number;
+  matched: number;
+  unmatched: number;
+  duplicates: number;
+  imported_at: Instant;
+}
+
+export interface UnmatchedPaymentsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  payment_file_id: string;
+  bank_entry_ref: string;
+  amount_minor: Int8;
+  currency: string;
+  booked_on: DateDay;
+  reference: string | null;
+  payer_name: string | null;
+  reason: string;
+  status: 'open' | 'matched';
+  case_id: string | null;
+  payment_id: string | null;
+  created_at: Instant;
+  matched_at: Instant | null;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  task_id: string | null;
+  channel: 'phone' | 'meeting' | 'email' | 'letter' | 'debtor_message';
+  direction: 'outbound' | 'inbound';
+  reached: 'debtor' | 'representative' | 'wrong_person' | 'no_answer';
+  outcome: string;
+  late_reason: string | null;
+  notes: string | null;
+  next_step: Json | null;
+  agreement_id: string | null;
+  occurred_at: Instant;
+  actor_kind: string;
+  actor_id: string | null;
+  created_at: Instant;
+}
+
+export interface AgreementsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  debtor_id: string;
+  contact_id: string | null;
+  kind: 'promise' | 'instalment_plan';
+  status: 'active' | 'kept' | 'broken' | 'cancelled';
+  currency: string;
+  total_minor: Int8;
+  plan_fee_minor: ColumnType<bigint, bigint | number | string | undefined, bigint | number | string>;
+  follow_up_date: DateDay;
+  follow_up_at: Instant;
+  fallback: Json;
+  fallback_revealed: boolean;
+  grace_days: number;
+  channel: 'email' | 'letter';
+  creditor_will: string | null;
+  notes: string | null;
+  notification_id: string | null;
+  follow_up_task_id: string | null;
+  confirmed_at: Instant | null;
+  confirmation: Json | null;
+  made_at: Instant;
+  ended_at: Instant | null;
+  end_reason: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+}
+
+export interface AgreementInstalmentsTable {
+  id: Generated<string>;
+  creditor_id: string;
+  agreement_id: string;
+  case_id: string;
+  seq: number;
+  due_date: DateDay;
+  amount_minor: Int8;
+  check_at: Instant;
+  status: 'pending' | 'kept' | 'broken' | 'cancelled';
+  checked_at: Instant | null;
+}
+
+export interface AgencyConnectorsTable {
+  creditor_id: string;
+  kind: 'folder' | 'http';
+  agency_name: string;
+  url: string | null;
+  auth_header: string | null;
+  updated_at: Instant;
+}
+
+export interface HandoversTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  status: 'pending' | 'delivered' | 'failed' | 'returned' | 'closed';
+  connector: string | null;
+  agency_reference: string | null;
+  attempts: Generated<number>;
+  failure_reason: string | null;
+  delivered_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface AgencyUpdatesTable {
+  id: Generated<string>;
+  creditor_id: string;
+  case_id: string;
+  handover_id: string | null;
+  kind: 'received' | 'payment_collected' | 'closed' | 'returned';
+  amount_minor: Int8 | null;
+  payment_id: string | null;
+  agency_reference: string | null;
+  note: string | null;
+  reported_at: Instant;
 }
 
 export interface CaseChargesTable {
@@ -244,7 +509,8 @@ export interface CaseChargesTable {
   creditor_id: string;
   case_id: string;
   deadline_id: string | null;
-  kind: 'reminder_fee' | 'final_demand_fee';
+  kind: 'reminder_fee' | 'final_demand_fee' | 'instalment_plan_fee' | 'late_compensation' | 'collection_fee';
+  invoice_id: string | null;
   amount_minor: Int8;
   currency: string;
   created_at: Instant;
@@ -258,6 +524,23 @@ export interface Database {
   case_deadlines: CaseDeadlinesTable;
   notifications: NotificationsTable;
   tasks: TasksTable;
+  payments: PaymentsTable;
+  audit_events: AuditEventsTable;
+  outbox_position: OutboxPositionTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  reference_rates: ReferenceRatesTable;
+  case_adjustments: CaseAdjustmentsTable;
+  payment_files: PaymentFilesTable;
+  unmatched_payments: UnmatchedPaymentsTable;
+  contacts: ContactsTable;
+  agreements: AgreementsTable;
+  agreement_instalments: AgreementInstalmentsTable;
+  agency_connectors: AgencyConnectorsTable;
+  handovers: HandoversTable;
+  agency_updates: AgencyUpdatesTable;
   case_charges: CaseChargesTable;
   creditors: CreditorsTable;
   api_keys: ApiKeysTable;
@@ -283,3 +566,17 @@ export type PolicyRow = Selectable<CollectionPoliciesTable>;
 export type PolicyVersionRow = Selectable<PolicyVersionsTable>;
 export type DeadlineRow = Selectable<CaseDeadlinesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type AgreementRow = Selectable<AgreementsTable>;
+export type InstalmentRow = Selectable<AgreementInstalmentsTable>;
+export type HandoverRow = Selectable<HandoversTable>;
+export type AgencyConnectorRow = Selectable<AgencyConnectorsTable>;
+export type AgencyUpdateRow = Selectable<AgencyUpdatesTable>;
+export type ReferenceRateRow = Selectable<ReferenceRatesTable>;
+export type AdjustmentRow = Selectable<CaseAdjustmentsTable>;
+export type PaymentFileRow = Selectable<PaymentFilesTable>;
+export type UnmatchedPaymentRow = Selectable<UnmatchedPaymentsTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -11,7 +11,8 @@ export const ACTIVITY_TYPES = [
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-export const ACTOR_KINDS = ['api_key', 'admin', 'system'] as const;
+/** `debtor`: the debtor itself, through a signed link (an agreement confirmation). */
+export const ACTOR_KINDS = ['api_key', 'admin', 'system', 'debtor'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 export interface Actor {

@@ -37,4 +37,21 @@ describe('case actions', () => {
     expect(decideCaseAction(active, 'escalate')).toMatchObject({ status: 'escalated', event: 'case.escalated' });
     expect(() => decideCaseAction(inVerification, 'escalate')).toThrow(/cannot move to escalated/);
   });
+
+  it('holds the reminders while an agreement runs, and lets a new one take over the hold', () => {
+    expect(decideCaseAction(active, 'hold_for_agreement')).toMatchObject({ status: 'on_hold', holdReason: 'agreement', schedule: 'hold', event: null, activity: 'case.held' });
+    const held: CaseState = { ...active, status: 'on_hold', holdReason: 'agreement' };
+    expect(decideCaseAction(held, 'hold_for_agreement')).toMatchObject({ status: 'on_hold', schedule: 'keep' });
+    expect(decideCaseAction(held, 'end_agreement_hold')).toMatchObject({ status: 'active', schedule: 'resume', activity: 'case.released' });
+    expect(() => decideCaseAction(inVerification, 'hold_for_agreement')).toThrow(/active case/);
+    expect(() => decideCaseAction({ ...active, status: 'on_hold', holdReason: 'pause' }, 'hold_for_agreement')).toThrow(/pause/);
+    expect(() => decideCaseAction(active, 'end_agreement_hold')).toThrow(/not held by an agreement/);
+  });
+
+  it('holds the reminders while a small problem is solved, and brings a case back from the agency', () => {
+    expect(decideCaseAction(active, 'hold_for_problem')).toMatchObject({ status: 'on_hold', holdReason: 'problem', schedule: 'hold' });
+    expect(decideCaseAction({ ...active, status: 'on_hold', holdReason: 'problem' }, 'problem_solved')).toMatchObject({ status: 'active', schedule: 'resume', event: 'case.resumed' });
+    expect(decideCaseAction({ ...active, status: 'escalated' }, 'return_from_agency')).toMatchObject({ status: 'active', schedule: 'keep', activity: 'case.returned' });
+    expect(() => decideCaseAction(active, 'return_from_agency')).toThrow(/escalated/);
+  });
 });

@@ -10,7 +10,10 @@ export type DomainErrorKind =
   | 'invalid_document'
   | 'invalid_policy'
   | 'invalid_template'
-  | 'invalid_payment_details';
+  | 'invalid_payment_details'
+  | 'invalid_contact'
+  | 'invalid_agreement'
+  | 'invalid_payment';
 
 export interface FieldIssue {
   readonly path: string;

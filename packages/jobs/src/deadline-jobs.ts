@@ -1,10 +1,27 @@
 import { Job, type Queue } from 'bullmq';
 import { z } from 'zod';
 
-export const DeadlineJobData = z.object({ deadlineId: z.uuid() });
+/**
+ * Where a job came from, for the log lines of whoever runs it: the id of the API request that
+ * enqueued it (its `x-request-id`), so that one id follows a request from the API through the
+ * worker to the notifier. Optional everywhere: jobs from reconcilers and timers have none.
+ */
+export interface JobContext {
+  requestId?: string | undefined;
+}
+
+/** The request id a job may carry (the API accepts ids of at most 100 characters). */
+export const RequestIdField = z.string().max(200).optional();
+
+/** The job data's request id field, present only when there is one. */
+export function contextData(context: JobContext | undefined): { requestId?: string } {
+  return context?.requestId ? { requestId: context.requestId } : {};
+}
+
+export const DeadlineJobData = z.object({ deadlineId: z.uuid(), requestId: RequestIdField });
 export type DeadlineJobData = z.infer<typeof DeadlineJobData>;
 
-export const NotificationJobData = z.object({ notificationId: z.uuid() });
+export const NotificationJobData = z.object({ notificationId: z.uuid(), requestId: RequestIdField });
 export type NotificationJobData = z.infer<typeof NotificationJobData>;
 
 /**
@@ -31,12 +48,12 @@ const DEADLINE_KEEP = { removeOnComplete: true, removeOnFail: true };
  * this is safe to repeat; a job still waiting although its deadline has come (the clock moved,
  * or Redis lost time) is promoted to run now.
  */
-export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: string; due_at: Date }[], now: Date): Promise<number> {
+export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: string; due_at: Date }[], now: Date, context?: JobContext): Promise<number> {
   if (rows.length === 0) return 0;
   await queue.addBulk(
     rows.map((row) => ({
       name: 'run-step',
-      data: { deadlineId: row.id } satisfies DeadlineJobData,
+      data: { deadlineId: row.id, ...contextData(context) } satisfies DeadlineJobData,
       opts: { jobId: deadlineJobId(row), delay: Math.max(0, row.due_at.getTime() - now.getTime()), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...DEADLINE_KEEP },
     })),
   );
@@ -53,12 +70,12 @@ export async function ensureDeadlineJobs(queue: Queue, rows: readonly { id: stri
   return promoted.reduce<number>((a, b) => a + b, 0);
 }
 
-export async function enqueueNotifications(queue: Queue, notificationIds: readonly string[]): Promise<void> {
+export async function enqueueNotifications(queue: Queue, notificationIds: readonly string[], context?: JobContext): Promise<void> {
   if (notificationIds.length === 0) return;
   await queue.addBulk(
     notificationIds.map((id) => ({
       name: 'send',
-      data: { notificationId: id } satisfies NotificationJobData,
+      data: { notificationId: id, ...contextData(context) } satisfies NotificationJobData,
       // Retries are paced by the notifier's own backoff strategy and counted in Postgres, which
       // gives up. A finished job leaves Redis at once: Postgres keeps the outcome, and a message
       // still queued can then always be given a job again by the notifier's reconciler.

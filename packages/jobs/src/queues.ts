@@ -6,6 +6,10 @@ export const QUEUES = {
   deadlines: 'deadlines',
   /** Messages handed to the notifier; one job per notification row. */
   notifications: 'notifications',
+  /** Agreement checks: one job per promised payment's check and per agreed follow-up. */
+  agreements: 'agreements',
+  /** Cases handed over to a collection agency; one job per hand-over row. */
+  handovers: 'handovers',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -3,10 +3,18 @@ import type { Logger } from 'pino';
 type Closer = () => Promise<unknown>;
 
 /**
+ * One step of a shutdown: a closer, or several closed side by side. Whatever takes work (job
+ * workers, polling loops) belongs in one group, so that all of it stops taking work at once and
+ * the drains overlap: one after the other, a slow drain would let the others go on taking work
+ * and add their drains to it, past the grace period.
+ */
+export type CloseStep = Closer | readonly Closer[];
+
+/**
  * Runs the closers, last registered first, on SIGTERM or SIGINT, then exits. A second signal or
  * the grace period running out exits at once, so a stuck close never blocks a deployment.
  */
-export function closeOnSignals(logger: Logger, closers: Closer[], graceMs = 20_000): void {
+export function closeOnSignals(logger: Logger, closers: CloseStep[], graceMs = 20_000): void {
   let closing = false;
   const close = async (signal: string) => {
     if (closing) {
@@ -21,12 +29,12 @@ export function closeOnSignals(logger: Logger, closers: Closer[], graceMs = 20_0
     }, graceMs);
     timer.unref();
     let failed = false;
-    for (const closer of [...closers].reverse()) {
-      try {
-        await closer();
-      } catch (err) {
+    for (const step of [...closers].reverse()) {
+      const together = typeof step === 'function' ? [step] : step;
+      for (const result of await Promise.allSettled(together.map(async (closer) => closer()))) {
+        if (result.status === 'fulfilled') continue;
         failed = true;
-        logger.error({ err }, 'error while shutting down');
+        logger.error({ err: result.reason }, 'error while shutting down');
       }
     }
     logger.info('stopped');

@@ -1,4 +1,4 @@
-export const TEMPLATE_KINDS = ['friendly_reminder', 'reminder_letter', 'final_demand', 'agreement_follow_up', 'payment_confirmation'] as const;
+export const TEMPLATE_KINDS = ['friendly_reminder', 'reminder_letter', 'final_demand', 'agreement_follow_up', 'payment_confirmation', 'instalment_plan_offer'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /** Liquid sources for one message. For letters, `text` is the letter body and `html` the same content as simple HTML. */
@@ -29,7 +29,9 @@ export interface MessageContext {
   invoices: { number: string; issueDate: string; dueDate: string; amountMinor: number; currency: string }[];
   /** Fees added to the case (reminder fees etc.). */
   feesMinor: number;
-  /** Invoices plus fees (plus interest, once it is charged). */
+  /** Late-payment interest accrued and unpaid (0 when the creditor charges none). */
+  interestMinor?: number;
+  /** Invoices plus fees plus interest, less what was paid or credited. */
   outstandingMinor: number;
   currency: string;
   /** payBy: the last day to pay (final demand, agreement). */
@@ -49,6 +51,8 @@ export interface MessageContext {
     instalments: { dueDate: string; amountMinor: number }[];
     confirmUrl: string | null;
   };
+  /** instalment_plan_offer: the promised payment that did not arrive. */
+  broken_agreement?: null | { dueDate: string; amountMinor: number };
   /** payment_confirmation only. */
   payment_received: null | { amountMinor: number; paidOn: string; remainingMinor: number };
   /**

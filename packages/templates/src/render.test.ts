@@ -133,7 +133,9 @@ function contextFor(kind: TemplateKind, language: Language, changes: Partial<Mes
       ? { agreement: AGREEMENT[language], payment: { ...sampleContext(language).payment, payBy: '2027-01-15' } }
       : kind === 'payment_confirmation'
         ? { payment_received: { amountMinor: 700_000, paidOn: '2026-12-14', remainingMinor: 665_550 } }
-        : {};
+        : kind === 'instalment_plan_offer'
+          ? { broken_agreement: { dueDate: '2026-12-15', amountMinor: 700_000 } }
+          : {};
   return sampleContext(language, { ...extra, ...changes });
 }
 
@@ -194,6 +196,14 @@ const REQUIRED: Record<TemplateKind, (language: Language) => string[]> = {
   payment_confirmation: (l) => {
     const amounts = { sv: ['7 000,00 kr', '14 december 2026', '6 655,50 kr'], en: ['€7,000.00', '14 December 2026', '€6,655.50'], fi: ['7 000,00 €', '14.12.2026', '6 655,50 €'] };
     return [...amounts[l], SEEN[l].bankgiro];
+  },
+  instalment_plan_offer: (l) => {
+    const seen = {
+      sv: ['7 000,00 kr', '15 december 2026', 'avbetalningsplan'],
+      en: ['€7,000.00', '15 December 2026', 'instalment plan'],
+      fi: ['7 000,00 €', '15.12.2026', 'maksusuunnitelma'],
+    };
+    return [...seen[l], SEEN[l].total, SEEN[l].bankgiro];
   },
 };
 

@@ -1,4 +1,4 @@
-import { applyCaseAction, ensureDefaultPolicy } from '@fordra/collection';
+import { applyCaseAction, choosePaymentReference, ensureDefaultPolicy, makeAgreement, type AgreementRequest } from '@fordra/collection';
 import { cases, creditors, debtors, invoices, policies, type Db } from '@fordra/db';
 import { PolicyStepsSchema, SYSTEM_ACTOR, type PolicyStepInput } from '@fordra/domain';
 
@@ -42,6 +42,9 @@ export async function openTestCase(
     created_at: now,
     updated_at: now,
   });
+  // A new case gets its payment reference as the API gives it: the next one of the creditor's kind.
+  const reference = await choosePaymentReference(db, creditor.id);
+  if (!reference.ok) throw new Error(reference.detail);
   const row = await cases.insertCase(db, {
     creditor_id: creditor.id,
     debtor_id: debtor.id,
@@ -50,6 +53,7 @@ export async function openTestCase(
     currency: 'SEK',
     handler: 'anna',
     external_reference: null,
+    payment_reference: reference.reference,
     policy_id: policyId,
     reminder_fee_agreed: options.reminderFeeAgreed ?? false,
     created_at: now,
@@ -73,5 +77,13 @@ export async function actOnTestCase(db: Db, creditorId: string, caseId: string, 
   return db.transaction().execute(async (trx) => {
     const row = await cases.getCaseForUpdate(trx, creditorId, caseId);
     return applyCaseAction(trx, row!, action, { note: action }, SYSTEM_ACTOR, now);
+  });
+}
+
+/** Makes an agreement on the case as a handler would after a call. */
+export async function agreeOnTestCase(db: Db, creditorId: string, caseId: string, request: AgreementRequest, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const row = await cases.getCaseForUpdate(trx, creditorId, caseId);
+    return makeAgreement(trx, row!, request, { kind: 'api_key', id: null }, now);
   });
 }

@@ -10,6 +10,12 @@ export interface AppDeps {
   config: ApiConfig;
   /** Drops a revoked key from the authentication cache of this instance. */
   forgetApiKey: (apiKeyId: string) => void;
+  /** Drops a creditor's cached settings on this instance after they changed. */
+  forgetCreditor: (creditorId: string) => void;
   /** Where due-soon deadlines get their jobs. */
   deadlineQueue: Queue;
+  /** Where messages the API asks for (agreement follow-ups) get their jobs at once. */
+  notificationQueue: Queue;
+  /** Where escalations get their hand-over delivery job at once. */
+  handoverQueue: Queue;
 }

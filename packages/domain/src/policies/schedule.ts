@@ -109,3 +109,26 @@ export function shiftAfterHold(
   const dueAt = stepInstant(day, timeZone);
   return dueAt < resumedAt ? { day: dayOf(resumedAt, timeZone), dueAt: resumedAt } : { day, dueAt };
 }
+
+/**
+ * Where a waiting step goes when the policy continues from `target` now (an agreement's fallback):
+ * the target runs at once and the steps after it keep their distance from it, on business days.
+ */
+export function continueFromNow(
+  target: { day: LocalDate | null; dueAt: Date },
+  step: { day: LocalDate | null; dueAt: Date },
+  now: Date,
+  country: string,
+  timeZone: string,
+): { day: LocalDate | null; dueAt: Date } {
+  const today = dayOf(now, timeZone);
+  if (step.day === null || target.day === null) {
+    const dueAt = new Date(Math.max(now.getTime(), now.getTime() + step.dueAt.getTime() - target.dueAt.getTime()));
+    return { day: step.day === null ? null : dayOf(dueAt, timeZone), dueAt };
+  }
+  const offset = Math.round((Date.parse(step.day) - Date.parse(target.day)) / 86_400_000);
+  if (offset <= 0) return { day: today, dueAt: now };
+  const day = nextBusinessDay(country, addDays(today, offset));
+  const dueAt = stepInstant(day, timeZone);
+  return { day, dueAt: dueAt < now ? now : dueAt };
+}

@@ -43,6 +43,14 @@ export const PolicyStepSchema = z.object({
   template: z.string().regex(/^[a-z0-9_]{1,60}$/).optional().describe('Defaults to the action\'s own template.'),
   attachInvoice: z.boolean().optional().describe('Attach the original invoice PDF (sending actions; default for reminders).'),
   fee: MoneyAmount.optional().describe('A fee the step adds to the case (reminders and the final demand only).'),
+  lateCompensation: z
+    .boolean()
+    .optional()
+    .describe("Charge a business debtor the statutory late-payment compensation (Sweden 450 SEK, Finland 40 EUR), once per invoice, with this step."),
+  recommendDeliveryBlock: z
+    .boolean()
+    .optional()
+    .describe("Emit debtor.delivery_block_recommended when this step runs, so the creditor's ERP can hold deliveries while the debt is unpaid."),
   fallback: z
     .enum(['letter', 'email', 'none'])
     .optional()

@@ -3,6 +3,7 @@ import type { TemplateKind, TemplateSource } from '../context.js';
 import { isLanguage } from '../format.js';
 import { agreementFollowUp } from './agreement-follow-up.js';
 import { finalDemand } from './final-demand.js';
+import { instalmentPlanOffer } from './instalment-plan-offer.js';
 import { friendlyReminder } from './friendly-reminder.js';
 import { paymentConfirmation } from './payment-confirmation.js';
 import { reminderLetter } from './reminder-letter.js';
@@ -13,6 +14,7 @@ const DEFAULTS: Record<TemplateKind, Record<Language, TemplateSource>> = {
   final_demand: finalDemand,
   agreement_follow_up: agreementFollowUp,
   payment_confirmation: paymentConfirmation,
+  instalment_plan_offer: instalmentPlanOffer,
 };
 
 /** Fordra's own wording for a kind in a language; a copy, so a caller may edit it freely. */

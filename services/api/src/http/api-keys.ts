@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
  * API keys look like `fdr_<lookup>_<secret>`. The `fdr_` prefix lets secret scanners recognise a
  * leaked key; the lookup part finds the key's row without scanning hashes; only a SHA-256 of the
  * whole key is stored (the key is 190+ random bits, so a slow hash would add nothing).
+ * The secret part alone is 32 base-62 characters: about 190 bits, well over 128. Secret scanners
+ * can match leaked keys with `\bfdr_[A-Za-z0-9]{12}_[A-Za-z0-9]{32}\b`.
  */
 const KEY_PATTERN = /^(fdr_[A-Za-z0-9]{12})_([A-Za-z0-9]{32})$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -11,6 +11,9 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, ProblemSlug> = {
   invalid_policy: 'unprocessable',
   invalid_template: 'unprocessable',
   invalid_payment_details: 'unprocessable',
+  invalid_contact: 'unprocessable',
+  invalid_agreement: 'unprocessable',
+  invalid_payment: 'unprocessable',
   illegal_transition: 'illegal-transition',
 };
 

@@ -32,16 +32,36 @@ declare module 'fastify' {
 export const IDEMPOTENCY_HEADER_DOC =
   'Optional. Retrying with the same key and body within 24 hours returns the first response (with `Idempotent-Replayed: true`) instead of acting twice; the same key with another body answers 422, and a retry while the first is still running answers 409.';
 
-/** Sorted keys, so that the same JSON body always yields the same fingerprint. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+/**
+ * Sorted keys, so that the same JSON body always yields the same fingerprint. Written with a
+ * stack of its own rather than by recursion: a body nested a hundred thousand levels deep (well
+ * within the size limit) must not exhaust the call stack.
+ */
+function canonical(root: unknown): string {
+  const out: string[] = [];
+  const todo: ({ text: string } | { value: unknown })[] = [{ value: root }];
+  for (let item = todo.pop(); item; item = todo.pop()) {
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const { value } = item;
+    let parts: ({ text: string } | { value: unknown })[];
+    if (Array.isArray(value)) {
+      parts = value.flatMap((v, i) => (i ? [{ text: ',' }, { value: v }] : [{ value: v }]));
+      parts = [{ text: '[' }, ...parts, { text: ']' }];
+    } else if (value && typeof value === 'object') {
+      const entries = Object.keys(value)
+        .sort()
+        .flatMap((k, i) => [{ text: `${i ? ',' : ''}${JSON.stringify(k)}:` }, { value: (value as Record<string, unknown>)[k] }]);
+      parts = [{ text: '{' }, ...entries, { text: '}' }];
+    } else {
+      out.push(JSON.stringify(value) ?? 'null');
+      continue;
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!);
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 function fingerprint(request: FastifyRequest): string {
@@ -88,13 +108,17 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
     }
   });
 
-  // A request that failed before committing gives its key back, so the client can retry at once.
-  app.addHook('onResponse', async (request) => {
+  // A request that failed before committing gives its key back, so the client can retry at once:
+  // before its answer leaves (a retry sent the moment the answer arrives must find the key free),
+  // and after it as a last resort for an answer that was never sent.
+  const release = async (request: FastifyRequest) => {
     const claim = request.idempotencyClaim;
-    if (claim && !claim.completed) {
-      await idempotency.releaseIdempotencyKey(db, claim).catch((err: unknown) => request.log.warn({ err }, 'could not release idempotency key'));
-    }
-  });
+    if (!claim || claim.completed) return;
+    claim.completed = true;
+    await idempotency.releaseIdempotencyKey(db, claim).catch((err: unknown) => request.log.warn({ err }, 'could not release idempotency key'));
+  };
+  app.addHook('onSend', async (request) => release(request));
+  app.addHook('onResponse', async (request) => release(request));
 }
 
 /**

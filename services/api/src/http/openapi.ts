@@ -1,4 +1,9 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import { SCOPES } from './scopes.js';
+
+const scopeList = Object.entries(SCOPES)
+  .map(([scope, what]) => `- \`${scope}\`: ${what}`)
+  .join('\n');
 
 const description = `
 Fordra collects unpaid invoices for creditors: it checks the invoice, reminds the debtor in fixed
@@ -8,6 +13,17 @@ collection agency when in-house collection fails.
 **Authentication.** Creditor routes take \`Authorization: Bearer <API key>\`. Admin routes
 (\`/v1/admin\`) take the operator's admin token. A creditor only ever sees its own data: another
 creditor's case, debtor or document answers 404, exactly like one that does not exist.
+API keys look like \`fdr_<lookup>_<secret>\` (the \`fdr_\` prefix lets secret scanners find a
+leaked key); they are shown once, stored only as a hash, and may have an expiry, after which they
+answer 401 like a revoked key.
+
+**Scopes.** Each API key has scopes, and each creditor route needs exactly one, named at the end
+of its description (and as \`x-required-scope\`). A key without it answers 403
+\`/problems/forbidden\`, whose \`detail\` names the scope. A write scope also grants the read scope
+of the same capability; \`*\` grants every scope, those added later included, and is what a key
+issued without naming its scopes has. The scopes:
+
+${scopeList}
 
 **Money** is an integer number of the currency's minor unit (öre, cent) with its ISO 4217
 currency: \`{ "amount": 125000, "currency": "SEK" }\` is 1 250,00 kr. **Days** (due dates) are
@@ -25,6 +41,10 @@ answers 409. Keys are scoped per creditor.
 
 **Pagination.** Listings are ordered newest first and stable under concurrent inserts. Pass the
 \`nextCursor\` of a page as \`cursor\` to get the next; \`nextCursor\` is null on the last page.
+
+**Events.** Every change integrators may act on is an event (CloudEvents 1.0, JSON), pushed to the
+creditor's webhook endpoints or read in order from \`GET /v1/events\`. Every event type and its
+data are described in the AsyncAPI 3 document at [/asyncapi.json](/asyncapi.json).
 `.trim();
 
 export const openApiInfo: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
@@ -40,10 +60,11 @@ export const openApiInfo: NonNullable<FastifyDynamicSwaggerOptions['openapi']> =
     { name: 'debtors', description: 'Who owes: businesses and consumers, with their language and address.' },
     { name: 'admin', description: 'Operator routes: creditors and their API keys.' },
     { name: 'health', description: 'Liveness and readiness for orchestrators.' },
+    { name: 'events', description: 'The creditor’s events as an ordered feed; every type is described in /asyncapi.json.' },
   ],
   components: {
     securitySchemes: {
-      apiKey: { type: 'http', scheme: 'bearer', description: 'A creditor API key (fdr_...).' },
+      apiKey: { type: 'http', scheme: 'bearer', description: 'A creditor API key (fdr_...), with the scopes each route names.' },
       adminToken: { type: 'http', scheme: 'bearer', description: 'The operator admin token (ADMIN_TOKEN).' },
     },
   },

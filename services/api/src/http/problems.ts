@@ -9,14 +9,17 @@ export const PROBLEMS = {
   'malformed-body': { status: 400, title: 'The body could not be read', description: 'The body is not well-formed JSON, or is empty where one is required.' },
   'invalid-idempotency-key': { status: 400, title: 'The Idempotency-Key header is not valid', description: 'Keys are 1 to 255 printable ASCII characters.' },
   'unauthorized': { status: 401, title: 'Authentication is required', description: 'Send `Authorization: Bearer <key>` with a live API key (or the admin token for admin routes).' },
+  'forbidden': { status: 403, title: 'The API key lacks the scope this route needs', description: 'Each API key has scopes (such as `cases:read` or `payments:write`); `detail` names the one the route needs. Issue a key with that scope, or use one that has it.' },
   'not-found': { status: 404, title: 'Not found', description: 'No such resource exists for this creditor. Another creditor\'s resources are reported the same way.' },
   'conflict': { status: 409, title: 'Conflict with the current state', description: 'The request clashes with existing data, such as a customer number or external reference already in use.' },
   'illegal-transition': { status: 409, title: 'The case cannot make that move', description: 'The case\'s status does not allow this action.' },
   'idempotency-in-flight': { status: 409, title: 'A request with this Idempotency-Key is still being processed', description: 'Retry after the first request has finished; you will then receive its response.' },
+  'link-expired': { status: 410, title: 'The link has expired', description: 'Agreement confirmation links work for a limited time; ask the creditor for a new one.' },
   'payload-too-large': { status: 413, title: 'The body is too large', description: 'JSON bodies are limited to 1 MiB; invoice documents to the configured maximum.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'JSON routes take application/json; invoice documents take application/pdf.' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request', description: 'A key identifies one request; use a new key for a new request.' },
   'unprocessable': { status: 422, title: 'The request breaks a business rule', description: 'The request is well-formed but its content is not acceptable; `errors` says why.' },
+  'rate-limited': { status: 429, title: 'Too many requests', description: 'The API key (without one, the client address) has used up its requests for the current window. Wait the seconds in `Retry-After`; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` on every answer say where it stands.' },
   'internal': { status: 500, title: 'Internal error', description: 'Something failed on our side. Quote the requestId when reporting it.' },
 } as const;
 

@@ -25,7 +25,7 @@ export function useApi(env: Record<string, string> = {}): TestApi {
   let app: FastifyInstance | undefined;
 
   beforeAll(async () => {
-    const config = parseEnv(apiEnv, { ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+    const config = parseEnv(apiEnv, { ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', REDIS_PREFIX: redis.prefix, ...env });
     app = await buildApp({ db: database.db, redis: redis.redis, clock, config, logger: createLogger({ name: 'api-test', level: 'silent', pretty: false }) });
     await app.ready();
   });

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { activity, outbox, type Database, type NotificationRow } from '@fordra/db';
 import { event, SYSTEM_ACTOR, type Clock } from '@fordra/domain';
-import { recipientFor } from '@fordra/collection';
+import { recipientFor, type LinkSettings } from '@fordra/collection';
 import type { Mailer, SendResult } from '../email/mailer.js';
 import type { LetterProvider } from '../letters/provider.js';
 import { invoiceDocuments, RenderError, renderNotification } from './render.js';
+import { notificationOutcomes } from '../metrics.js';
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
@@ -13,6 +14,8 @@ export interface DeliveryDeps {
   letters: LetterProvider;
   mailFrom: string;
   maxAttempts: number;
+  /** For the confirmation links in agreement follow-ups. */
+  links: LinkSettings;
 }
 
 export type Delivery =
@@ -28,18 +31,19 @@ type Recipient = { name: string; email?: string | null; line1?: string | null; l
  * provider accepted the message and before the commit: the message is then sent again, with the
  * same Message-ID (or letter idempotency key) so that the receiving side can recognise it.
  */
-export async function deliver(deps: DeliveryDeps, notificationId: string): Promise<Delivery> {
+export async function deliver(deps: DeliveryDeps, notificationId: string, onCase?: (caseId: string) => void): Promise<Delivery> {
   const { db, clock } = deps;
   const queued = await db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
+  if (queued) onCase?.(queued.case_id);
   if (!queued || queued.status !== 'queued') return { state: 'not_queued' };
   try {
-    await renderNotification(db, clock, queued);
+    await renderNotification(db, clock, queued, deps.links);
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
-    return db.transaction().execute((trx) => fail(deps, trx, queued, `could not render: ${err.message}`, false));
+    return counted(queued.channel, await db.transaction().execute((trx) => fail(deps, trx, queued, `could not render: ${err.message}`, false)));
   }
 
-  return db.transaction().execute(async (trx) => {
+  const delivery = await db.transaction().execute(async (trx): Promise<Delivery> => {
     const n = await trx.selectFrom('notifications').selectAll().where('id', '=', notificationId).where('status', '=', 'queued').forUpdate().skipLocked().executeTakeFirst();
     if (!n) return { state: 'not_queued' } as const;
     const caseRow = await trx.selectFrom('cases').select(['status']).where('id', '=', n.case_id).executeTakeFirstOrThrow();
@@ -73,6 +77,13 @@ export async function deliver(deps: DeliveryDeps, notificationId: string): Promi
     const reason = result.outcome === 'temporary_failure' ? `gave up after ${attempts} attempts: ${result.detail}` : result.detail;
     return fail(deps, trx, { ...n, attempts }, reason, true);
   });
+  return counted(queued.channel, delivery);
+}
+
+/** Counts a committed outcome for the metrics (`fordra_notifications_total`). */
+function counted(channel: string, delivery: Delivery): Delivery {
+  if (delivery.state !== 'not_queued') notificationOutcomes.inc({ channel, outcome: delivery.state });
+  return delivery;
 }
 
 async function send(deps: DeliveryDeps, db: Kysely<Database>, n: NotificationRow): Promise<SendResult> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { buildMessageContext } from '@fordra/collection';
+import { agreementContext, buildMessageContext, letterRecipient, letterSender, type LinkSettings } from '@fordra/collection';
 import type { Database, NotificationRow } from '@fordra/db';
 import type { Clock, Language } from '@fordra/domain';
 import { renderLetter } from '@fordra/letters';
@@ -36,13 +36,19 @@ async function hasInvoiceDocument(db: Kysely<Database>, creditorId: string, case
  * Renders a notification once and stores the result on its row, so that every try sends the
  * same words and the same PDF, and the case record shows exactly what went out.
  */
-export async function renderNotification(db: Kysely<Database>, clock: Clock, n: NotificationRow): Promise<void> {
+export async function renderNotification(db: Kysely<Database>, clock: Clock, n: NotificationRow, links: LinkSettings): Promise<void> {
   if (n.rendered_at) return;
   if (!(TEMPLATE_KINDS as readonly string[]).includes(n.template)) throw new RenderError(`no message template named ${n.template}`);
   const kind = n.template as TemplateKind;
   const language = n.language as Language;
   const context = await buildMessageContext(db, { creditorId: n.creditor_id, caseId: n.case_id, language, now: clock.now() });
   if (!context) throw new RenderError('the case or its debtor no longer exists');
+  if (n.agreement_id) {
+    const { payBy, ...parts } = await agreementContext(db, { creditorId: n.creditor_id, agreementId: n.agreement_id, language, links });
+    Object.assign(context, parts);
+    // The follow-up's last day to pay is the agreement's, not the policy's.
+    if (kind === 'agreement_follow_up') context.payment.payBy = payBy;
+  }
   const override = await db
     .selectFrom('creditor_templates')
     .select(['subject', 'body_text as text', 'body_html as html'])
@@ -72,20 +78,8 @@ export async function renderNotification(db: Kysely<Database>, clock: Clock, n: 
     const letter = await renderLetter(
       {
         language,
-        sender: {
-          name: creditor.sender_name ?? creditor.name,
-          addressLines: creditor.address_lines,
-          organisationNumber: creditor.organisation_number,
-          phone: creditor.contact_phone,
-          email: creditor.contact_email,
-          website: creditor.website,
-        },
-        recipient: {
-          name: recipient.name,
-          addressLines: [recipient.line1, recipient.line2, [recipient.postalCode, recipient.city].filter(Boolean).join(' '), recipient.country !== creditor.country ? recipient.country : null].filter(
-            (l): l is string => Boolean(l),
-          ),
-        },
+        sender: letterSender(creditor),
+        recipient: letterRecipient(recipient, creditor.country),
         date: labels.formatDay(context.today),
         reference: context.caseReference,
         subject: message.subject,

@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { NotificationJobData, enqueueNotifications, QUEUES, reportErrors } from '@fordra/jobs';
+import { closeWorker, contextData, NotificationJobData, enqueueNotifications, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
+import { doublingBackoff, TemporaryFailure } from '../retries.js';
 import { deliver, type DeliveryDeps } from './deliver.js';
 
 export interface NotifierWorkerOptions extends DeliveryDeps {
@@ -10,9 +11,6 @@ export interface NotifierWorkerOptions extends DeliveryDeps {
   concurrency: number;
   retryBaseMs: number;
 }
-
-/** The longest wait between two tries, however many failed before. */
-const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
 /**
  * Delivers queued notifications. The job carries only the notification's id; delivery re-reads
@@ -26,27 +24,36 @@ export function startNotifierWorker(options: NotifierWorkerOptions) {
   const worker = new Worker(
     QUEUES.notifications,
     async (job) => {
-      const { notificationId } = NotificationJobData.parse(job.data);
-      const result = await deliver(options, notificationId);
-      if (result.state === 'retry') throw new Error(`temporary failure, will retry: ${result.detail}`);
-      if (result.state === 'failed' && result.fallbackId) await enqueueNotifications(queue, [result.fallbackId]);
-      if (result.state !== 'not_queued') logger.info({ notificationId, state: result.state }, 'notification handled');
+      const { notificationId, requestId } = NotificationJobData.parse(job.data);
+      // This job's lines name the message, its case (once read) and the API request behind it, if any.
+      let log = logger.child({ jobId: job.id, notificationId, ...contextData({ requestId }) });
+      const result = await deliver(options, notificationId, (caseId) => (log = log.child({ caseId })));
+      if (result.state === 'retry') {
+        log.warn({ err: result.detail }, 'notification not sent yet');
+        throw new TemporaryFailure(`temporary failure, will retry: ${result.detail}`);
+      }
+      if (result.state === 'failed' && result.fallbackId) await enqueueNotifications(queue, [result.fallbackId], { requestId });
+      if (result.state !== 'not_queued') log.info({ state: result.state }, 'notification handled');
       return result;
     },
     {
       connection,
       prefix,
       concurrency,
-      settings: { backoffStrategy: (attemptsMade: number) => Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** Math.max(0, attemptsMade - 1)) },
+      settings: doublingBackoff(retryBaseMs),
     },
   );
   reportErrors(worker, onError);
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'notification not sent yet'));
+  worker.on('failed', (job, err) => {
+    if (err instanceof TemporaryFailure) return;
+    const data = NotificationJobData.safeParse(job?.data);
+    logger.warn({ jobId: job?.id, ...(data.success ? { notificationId: data.data.notificationId, ...contextData(data.data) } : {}), err: err.message }, 'notification not sent yet');
+  });
   return {
     queue,
     worker,
     async close() {
-      await worker.close();
+      await closeWorker(worker);
       await queue.close();
     },
   };

@@ -13,6 +13,9 @@ import { startNotificationReconciler } from '../sending/reconciler.js';
 import { startNotifierWorker } from '../sending/worker.js';
 import { SmtpSink } from './smtp-sink.js';
 
+/** The link settings of the notifier under test; the API under test would check links with the same secret. */
+export const TEST_LINKS = { secret: 'test-agreement-link-secret-0123456789', publicUrl: 'https://fordra.example' };
+
 /** Notifier instances in this test file, sending to a real SMTP server and a letter folder. */
 export function useRunningNotifier(options: { start: string; instances?: number; maxAttempts?: number }) {
   const database = useTestDatabase();
@@ -37,6 +40,7 @@ export function useRunningNotifier(options: { start: string; instances?: number;
         mailer,
         letters: folderLetterProvider(letterDir),
         mailFrom: 'reminders@acme.example',
+        links: TEST_LINKS,
         maxAttempts: options.maxAttempts ?? 20,
         logger,
         connection,

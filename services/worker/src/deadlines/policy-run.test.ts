@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
+import { bullPrefix, handoverJobId, QUEUES } from '@fordra/jobs';
 import { deleteKeysWithPrefix, pollUntil, actOnTestCase, openTestCase, verifyTestCase } from '@fordra/testkit';
 import { useRunningWorker } from '../test/running-worker.js';
 
@@ -44,6 +46,15 @@ describe('the worker carries a case along its policy', () => {
     expect(caseRow.status).toBe('escalated');
     const events = await db().selectFrom('outbox').select('type').where('case_id', '=', caseId).orderBy('seq').execute();
     expect(events.map((e) => e.type)).toEqual(['case.verified', 'task.created', 'case.escalated']);
+    // The escalation's hand-over goes to the notifier at once, not at its next reconciliation.
+    const handover = await db().selectFrom('handovers').select(['id', 'status']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    expect(handover.status).toBe('pending');
+    const handovers = new Queue(QUEUES.handovers, { connection: redis.redis, prefix: bullPrefix(redis.prefix) });
+    try {
+      expect(await handovers.getJob(handoverJobId(handover.id))).toBeDefined();
+    } finally {
+      await handovers.close();
+    }
   });
 
   it('loses no step and runs none twice when Redis loses every key mid-run', async () => {

@@ -1,14 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pollUntil, startService, useTestDatabase, useTestRedis, type RunningService, openTestCase, verifyTestCase } from '@fordra/testkit';
+import { holdRowLock, openTestCase, pollUntil, startService, useTestDatabase, useTestRedis, verifyTestCase, type RowLock, type RunningService } from '@fordra/testkit';
 
 const database = useTestDatabase();
 const redis = useTestRedis();
 const cwd = fileURLToPath(new URL('../..', import.meta.url));
 const workers: RunningService[] = [];
+const locks: RowLock[] = [];
 
 afterAll(async () => {
+  await Promise.all(locks.map((l) => l.release()));
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
 });
 
@@ -27,10 +28,8 @@ describe('two worker processes on one Redis and Postgres', () => {
     await verifyTestCase(database.db, creditor.id, caseId, now);
 
     // Hold the case row, so that the first worker to take the first step waits inside its transaction.
-    const blocker = new pg.Client({ connectionString: database.url });
-    await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
+    const blocker = await holdRowLock(database.url, 'SELECT id FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
+    locks.push(blocker);
 
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'info', RECONCILE_INTERVAL_MS: '200', JOB_LOCK_MS: '2000' };
     for (let i = 0; i < 2; i++) workers.push(startService('src/main.ts', env, cwd));
@@ -38,18 +37,15 @@ describe('two worker processes on one Redis and Postgres', () => {
 
     const stuck = await pollUntil(
       async () => {
-        const { rows } = await blocker.query<{ application_name: string }>(
-          `SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name LIKE 'fordra-worker-%'`,
-        );
-        return rows[0] ? Number(rows[0].application_name.replace('fordra-worker-', '')) : undefined;
+        const [waiting] = await blocker.waiters('fordra-worker-%');
+        return waiting ? Number(waiting.replace('fordra-worker-', '')) : undefined;
       },
       { what: 'a worker to be inside the first step', timeoutMs: 20_000 },
     );
     const victim = workers.find((w) => w.child.pid === stuck);
     expect(victim).toBeDefined();
     expect(await victim!.stop('SIGKILL')).toBeNull();
-    await blocker.query('COMMIT');
-    await blocker.end();
+    await blocker.release();
 
     const done = await pollUntil(
       async () => {

@@ -1,7 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
-import { QUEUES, reportErrors } from '@fordra/jobs';
+import { closeWorker, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger } from '@fordra/runtime';
 import { purgeExpired } from './purge.js';
 
@@ -40,7 +40,7 @@ export async function startHousekeeping({ db, clock, logger, connection, prefix 
     queue,
     worker,
     async close() {
-      await worker.close();
+      await closeWorker(worker);
       await queue.close();
     },
   };

@@ -8,7 +8,7 @@ import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.j
 import { HttpProblem, problemResponses } from '../../http/problems.js';
 import { IdempotencyHeaders, IdParams } from '../../http/schemas.js';
 import type { AppDeps } from '../../deps.js';
-import { UpdateCreditorBody, ApiKeySchema, CreateApiKeyBody, CreateCreditorBody, CreatedApiKeySchema, CreditorSchema, toApiKey, toCreditor, defaultsForCountry } from './schemas.js';
+import { UpdateCreditorBody, ApiKeySchema, CreateApiKeyBody, CreateCreditorBody, CreatedApiKeySchema, CreditorSchema, toApiKey, toCreditor, defaultsForCountry, futureExpiry } from './schemas.js';
 
 const security = [{ adminToken: [] }];
 const tags = ['admin'];
@@ -22,7 +22,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
       config: { idempotent: true },
       schema: {
         summary: 'Create a creditor and its first API key',
-        description: `The key's secret is in the answer and nowhere else: store it now. ${IDEMPOTENCY_HEADER_DOC}`,
+        description: `The key's secret is in the answer and nowhere else: store it now. The key has every scope unless \`apiKeyScopes\` names fewer. ${IDEMPOTENCY_HEADER_DOC}`,
         tags,
         security,
         headers: IdempotencyHeaders,
@@ -34,6 +34,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
       const body = request.body;
       const defaults = defaultsForCountry(body.country);
       const now = clock.now();
+      const expiresAt = futureExpiry(body.apiKeyExpiresAt, now, '/apiKeyExpiresAt');
       const result = await db.transaction().execute(async (trx) => {
         const creditor = await creditors.insertCreditor(
           trx,
@@ -48,7 +49,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
         );
         await ensureDefaultPolicy(trx, creditor.id, now);
         const secret = generateApiKey();
-        const key = await creditors.insertApiKey(trx, { creditorId: creditor.id, name: body.apiKeyName, ...secret }, now);
+        const key = await creditors.insertApiKey(trx, { creditorId: creditor.id, name: body.apiKeyName, scopes: body.apiKeyScopes, expiresAt, ...secret }, now);
         const answer = { creditor: toCreditor(creditor), apiKey: { ...toApiKey(key), key: secret.key } };
         return commitResponse(trx, request, 201, answer);
       });
@@ -104,7 +105,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
       config: { idempotent: true },
       schema: {
         summary: 'Issue another API key for a creditor',
-        description: `Use one key per integration, so that one can be revoked without stopping the others. ${IDEMPOTENCY_HEADER_DOC}`,
+        description: `Use one key per integration, so that one can be revoked without stopping the others, and give each only the scopes it needs, and an expiry where it is temporary. ${IDEMPOTENCY_HEADER_DOC}`,
         tags,
         security,
         params: IdParams,
@@ -115,10 +116,12 @@ export const adminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, clo
     },
     async (request, reply) => {
       const now = clock.now();
+      const { name, scopes } = request.body;
+      const expiresAt = futureExpiry(request.body.expiresAt, now, '/expiresAt');
       const result = await db.transaction().execute(async (trx) => {
         if (!(await creditors.getCreditor(trx, request.params.id))) throw new HttpProblem('not-found', 'no such creditor');
         const secret = generateApiKey();
-        const key = await creditors.insertApiKey(trx, { creditorId: request.params.id, name: request.body.name, ...secret }, now);
+        const key = await creditors.insertApiKey(trx, { creditorId: request.params.id, name, scopes, expiresAt, ...secret }, now);
         return commitResponse(trx, request, 201, { ...toApiKey(key), key: secret.key });
       });
       return reply.code(201).send(result);

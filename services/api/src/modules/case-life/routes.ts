@@ -10,6 +10,7 @@ import type { AppDeps } from '../../deps.js';
 import { loadCase } from '../cases/read.js';
 import { CaseSchema } from '../cases/schemas.js';
 import { scheduleJobs } from './jobs.js';
+import { handOverSoon } from '../agency/jobs.js';
 
 const VerifyBody = z
   .object({
@@ -39,6 +40,13 @@ const ACTIONS: ActionRoute[] = [
   { path: 'resume', action: 'resume', summary: 'Resume a paused case: the remaining steps move by the length of the pause', body: z.object({}), note: () => null },
   { path: 'withdraw', action: 'withdraw', summary: 'Withdraw the case: it closes and its pending steps are cancelled', body: NoteBody('reason', false, 'Why the case is withdrawn.'), note: (b) => (b.reason as string | null | undefined) ?? null },
   { path: 'write-off', action: 'write_off', summary: 'Write the debt off: the case closes and its pending steps are cancelled', body: NoteBody('reason', false, 'Why the debt is written off.'), note: (b) => (b.reason as string | null | undefined) ?? null },
+  {
+    path: 'escalate',
+    action: 'escalate',
+    summary: "Hand the case over to the collection agency: its pending steps end and the notifier delivers it through the creditor's agency connector",
+    body: NoteBody('reason', false, 'Why the case is handed over.'),
+    note: (b) => (b.reason as string | null | undefined) ?? null,
+  },
 ];
 
 export const caseLifeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -47,13 +55,14 @@ export const caseLifeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   async function act(request: { params: { id: string } } & Parameters<typeof creditorOf>[0], action: CaseAction, note: string | null, checklist?: Record<string, unknown>) {
     const creditor = creditorOf(request);
     const now = clock.now();
-    const { view, touched } = await db.transaction().execute(async (trx) => {
+    const { view, touched, handoverId } = await db.transaction().execute(async (trx) => {
       const row = await cases.getCaseForUpdate(trx, creditor.creditorId, request.params.id);
       if (!row) throw new HttpProblem('not-found', 'no such case');
       const result = await applyCaseAction(trx, row, action, { note, ...(checklist && { checklist }) }, actorOf(request), now);
-      return { view: (await loadCase(trx, creditor.creditorId, row.id))!, touched: result.deadlines };
+      return { view: (await loadCase(trx, creditor.creditorId, row.id, now))!, touched: result.deadlines, handoverId: result.handoverId };
     });
     await scheduleJobs(deps, touched, now, request.log);
+    await handOverSoon(deps, [handoverId], request.log);
     return view;
   }
 

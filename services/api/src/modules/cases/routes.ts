@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cases, charges, invoices, splitPage } from '@fordra/db';
+import { loadLedgerRows, ledgerFromRows } from '@fordra/collection';
+import { cases, invoices, splitPage, type InvoiceRow } from '@fordra/db';
+import { computeLedger } from '@fordra/domain';
 import { actorOf, creditorOf } from '../../http/auth.js';
 import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.js';
 import { decodeCursor, encodeCursor, pageOf, pageQuery } from '../../http/pagination.js';
@@ -13,6 +15,18 @@ import { toActivity } from '../activity/schemas.js';
 import { changeCase, openCase } from './write.js';
 
 const tags = ['cases'];
+
+/** The ledger of a case that has only its invoices: no fees, payments or interest yet. */
+const principalOnly = (rows: InvoiceRow[]) =>
+  computeLedger({
+    asOf: '1970-01-01',
+    invoices: rows.map((i) => ({ id: i.id, number: i.number, dueDate: i.due_date, amountMinor: i.amount_minor })),
+    charges: [],
+    payments: [],
+    adjustments: [],
+    rates: [],
+    order: ['costs', 'interest', 'principal'],
+  });
 
 export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { db, clock } = deps;
@@ -36,9 +50,11 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         const opened = await openCase(trx, creditor, request.body, actorOf(request), now);
         // A new case is answered from what was just written; only a case that moved on since
         // (verified automatically) is read back.
-        const view = opened.changedSince
-          ? (await loadCase(trx, creditor.creditorId, opened.row.id))!
-          : toCase(opened.row, opened.invoices, [], [...opened.activity].reverse().slice(0, 10).map(toActivity));
+        // (verified automatically) or one that may already owe interest is read back.
+        const view =
+          opened.changedSince || creditor.lateInterest !== 'none' || opened.row.contractual_interest_bp !== null
+            ? (await loadCase(trx, creditor.creditorId, opened.row.id, now))!
+            : toCase(opened.row, opened.invoices, principalOnly(opened.invoices), [...opened.activity].reverse().slice(0, 10).map(toActivity));
         return { result: await commitResponse(trx, request, 201, view), planned: opened.deadlines };
       });
       await scheduleJobs(deps, planned, now, request.log);
@@ -57,7 +73,7 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const view = await loadCase(db, creditorOf(request).creditorId, request.params.id);
+      const view = await loadCase(db, creditorOf(request).creditorId, request.params.id, clock.now());
       if (!view) throw new HttpProblem('not-found', 'no such case');
       return view;
     },
@@ -79,9 +95,10 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const rows = await cases.listCases(db, creditorId, filter, { limit, after: decodeCursor(cursor) });
       const { items, next } = splitPage(rows, limit);
       const ids = items.map((c) => c.id);
-      const [invoiceRows, chargeRows] = await Promise.all([invoices.listInvoicesOfCases(db, creditorId, ids), charges.listChargesOfCases(db, creditorId, ids)]);
+      const [invoiceRows, ledgerRows] = await Promise.all([invoices.listInvoicesOfCases(db, creditorId, ids), loadLedgerRows(db, creditorId, items)]);
+      const now = clock.now();
       return {
-        items: items.map((c) => toCaseSummary(c, invoiceRows.filter((i) => i.case_id === c.id), chargeRows.filter((ch) => ch.case_id === c.id))),
+        items: items.map((c) => toCaseSummary(c, invoiceRows.filter((i) => i.case_id === c.id), ledgerFromRows(c, ledgerRows.get(c.id)!, now))),
         nextCursor: next ? encodeCursor(next) : null,
       };
     },
@@ -91,7 +108,7 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/cases/:id',
     {
       schema: {
-        summary: "Change a case's handler, external reference or policy",
+        summary: "Change a case's handler, external reference, contractual interest rate or policy",
         description: 'Status changes have their own actions (verify, dispute, pause, ...).',
         tags,
         params: IdParams,
@@ -104,7 +121,7 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const now = clock.now();
       const { view, planned } = await db.transaction().execute(async (trx) => {
         const changed = await changeCase(trx, creditor, request.params.id, request.body, actorOf(request), now);
-        return { view: changed.found ? await loadCase(trx, creditor.creditorId, request.params.id) : undefined, planned: changed.deadlines };
+        return { view: changed.found ? await loadCase(trx, creditor.creditorId, request.params.id, now) : undefined, planned: changed.deadlines };
       });
       if (!view) throw new HttpProblem('not-found', 'no such case');
       await scheduleJobs(deps, planned, now, request.log);

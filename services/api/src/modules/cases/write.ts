@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { activity, cases, outbox, policies, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
-import { applyCaseAction, movePolicy } from '@fordra/collection';
+import { applyCaseAction, choosePaymentReference, movePolicy } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
 import { HttpProblem } from '../../http/problems.js';
@@ -20,6 +20,19 @@ async function assertExternalReferenceFree(db: Q, creditorId: string, reference:
 }
 
 /**
+ * The new case's payment reference: the integrator's own, checked against the creditor's kind and
+ * its other cases, or the next one of that kind.
+ */
+async function assignedPaymentReference(db: Q, creditorId: string, given: string | null | undefined): Promise<string> {
+  const choice = await choosePaymentReference(db, creditorId, given);
+  if (choice.ok) return choice.reference;
+  if (choice.problem === 'taken') throw new HttpProblem('conflict', choice.detail, { existingId: choice.existingId });
+  throw new HttpProblem('unprocessable', `the payment reference is not valid for this creditor (${choice.kind})`, {
+    errors: [{ in: 'body', pointer: '/paymentReference', detail: choice.detail }],
+  });
+}
+
+/**
  * Opens a case in verification: the invoices are checked before anyone is reminded, unless the
  * creditor verifies automatically, in which case collection starts at once.
  */
@@ -35,8 +48,13 @@ export async function openCase(
     throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
   }
   await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
+  const paymentReference = await assignedPaymentReference(db, creditor.creditorId, body.paymentReference);
   // An existing debtor is checked by the foreign key (creditor, debtor): another creditor's debtor
-  // fails it exactly like one that does not exist, and costs no extra round trip.
+  // fails it exactly like one that does not exist. An erased debtor takes no new case.
+  if (body.debtorId) {
+    const erased = await db.selectFrom('debtors').select('erased_at').where('creditor_id', '=', creditor.creditorId).where('id', '=', body.debtorId).executeTakeFirst();
+    if (erased?.erased_at) throw new HttpProblem('conflict', 'the debtor was erased: open the case for a new debtor record', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'erased' }] });
+  }
   const debtorId = body.debtorId ?? (await createDebtor(db, creditor, body.debtor!, now)).id;
   const row = await cases
     .insertCase(db, {
@@ -47,8 +65,10 @@ export async function openCase(
     currency,
     handler: body.handler ?? null,
     external_reference: body.externalReference ?? null,
+    payment_reference: paymentReference,
     policy_id: body.policyId ?? null,
     reminder_fee_agreed: body.reminderFeeAgreed,
+    contractual_interest_bp: body.contractualInterestBp ?? null,
     created_at: now,
     updated_at: now,
   })
@@ -58,7 +78,7 @@ export async function openCase(
       }
       throw err;
     });
-  const created = { creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId, currency, status: row.status } };
+  const created = { creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId, currency, status: row.status, paymentReference } };
   const added = await addInvoices(db, { creditorId: creditor.creditorId, caseId: row.id, currency }, body.invoices, [], actor, now, 'invoices', false, created);
   await outbox.appendEvents(
     db,
@@ -106,11 +126,15 @@ export async function changeCase(
   if (patch.externalReference !== undefined && patch.externalReference !== current.external_reference) {
     changes.externalReference = { from: current.external_reference, to: patch.externalReference };
   }
+  if (patch.contractualInterestBp !== undefined && patch.contractualInterestBp !== current.contractual_interest_bp) {
+    changes.contractualInterestBp = { from: current.contractual_interest_bp, to: patch.contractualInterestBp };
+  }
   // Nothing else changed: no new history, no event.
   if (Object.keys(changes).length === 0) return { found: true, deadlines: planned };
   await cases.updateCase(db, creditor.creditorId, caseId, {
     ...(changes.handler && { handler: patch.handler ?? null }),
     ...(changes.externalReference && { external_reference: patch.externalReference ?? null }),
+    ...(changes.contractualInterestBp && { contractual_interest_bp: patch.contractualInterestBp ?? null }),
     updated_at: now,
   });
   await activity.appendActivity(db, [{ creditorId: creditor.creditorId, caseId, type: 'case.updated', actor, data: { changes } }], now);

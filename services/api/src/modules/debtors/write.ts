@@ -54,6 +54,7 @@ export async function updateDebtor(
 ): Promise<DebtorRow | undefined> {
   const current = await debtors.getDebtorForUpdate(db, creditor.creditorId, id);
   if (!current) return undefined;
+  if (current.erased_at) throw new HttpProblem('conflict', 'the debtor was erased: its personal data cannot be stored again');
   const kind = patch.kind ?? current.kind;
   const address = patch.address === undefined ? undefined : patch.address;
   const country = address === undefined ? current.country : (address?.country ?? null);

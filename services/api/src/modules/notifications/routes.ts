@@ -19,6 +19,7 @@ const NotificationSummary = z
     sentAt: Instant.nullable(),
     failureReason: z.string().nullable(),
     fallbackOf: z.uuid().nullable().describe('The notification this one replaces on another channel.'),
+    agreementId: z.uuid().nullable().describe('The agreement this message confirms (agreement follow-ups).'),
     createdAt: Instant,
   })
   .meta({ id: 'NotificationSummary' });
@@ -45,6 +46,7 @@ function summary(n: NotificationRow) {
     sentAt: isoOrNull(n.sent_at),
     failureReason: n.failure_reason,
     fallbackOf: n.fallback_of,
+    agreementId: n.agreement_id,
     createdAt: iso(n.created_at),
   };
 }
@@ -52,7 +54,7 @@ function summary(n: NotificationRow) {
 const SUMMARY_COLUMNS = [
   'id', 'creditor_id', 'case_id', 'deadline_id', 'idempotency_key', 'channel', 'template', 'language', 'recipient', 'attach_invoice', 'status',
   'created_at', 'updated_at', 'fallback_channel', 'fallback_of', 'attempts', 'provider', 'provider_message_id', 'sent_at', 'failure_reason',
-  'subject', 'body_text', 'body_html', 'pages', 'rendered_at',
+  'subject', 'body_text', 'body_html', 'pages', 'rendered_at', 'agreement_id',
 ] as const;
 
 export const notificationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db }) => {

@@ -62,7 +62,7 @@ export const policyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, cl
       schema: {
         summary: 'Read one version of a policy',
         tags,
-        params: z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) }),
+        params: z.object({ id: z.uuid(), version: z.coerce.number().int().min(1).max(2_147_483_647) }),
         response: { 200: PolicySchema, ...problemResponses(400, 401, 404) },
       },
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { businessDebtor, invoice, problem, useApi } from '../../test/harness.js';
+import { TEMPLATE_KINDS } from '@fordra/templates';
 
 const api = useApi();
 
@@ -7,7 +8,7 @@ describe('message templates', () => {
   it('lists every kind in every language, Fordra’s own until the creditor writes its own', async () => {
     const creditor = await api.creditor();
     const list = (await api.app.inject({ method: 'GET', url: '/v1/templates', headers: creditor.auth })).json();
-    expect(list.items).toHaveLength(15);
+    expect(list.items).toHaveLength(TEMPLATE_KINDS.length * 3);
     expect(list.items.every((t: { custom: boolean }) => !t.custom)).toBe(true);
   });
 

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { paymentReferences, type Database } from '@fordra/db';
+import { explainInvalidReference, makeReference, normalizeReference, referenceKindFor, type PaymentReferenceKind } from '@fordra/domain';
+
+type Q = Kysely<Database>;
+
+export type PaymentReferenceChoice =
+  | { ok: true; kind: PaymentReferenceKind; reference: string }
+  /** The given reference is not one of the creditor's kind. */
+  | { ok: false; kind: PaymentReferenceKind; problem: 'invalid'; detail: string }
+  /** Another case of the creditor already has it. */
+  | { ok: false; kind: PaymentReferenceKind; problem: 'taken'; detail: string; existingId: string };
+
+/** How many sequence values to try before giving up on finding a free reference (one is the rule). */
+const MAX_DRAWS = 5;
+
+/** The kind of payment reference the creditor's cases carry: its setting, else its country's usual one. */
+export async function paymentReferenceKindOf(db: Q, creditorId: string): Promise<PaymentReferenceKind> {
+  const setting = await paymentReferences.getReferenceSetting(db, creditorId);
+  if (!setting) throw new Error(`no creditor ${creditorId}`);
+  return referenceKindFor(setting.country, setting.payment_reference_kind);
+}
+
+/**
+ * The payment reference of a new case, in the caller's transaction: the integrator's own when
+ * given (checked against the creditor's kind and unused by its other cases), else a new one of
+ * the creditor's kind built from the next value of the reference sequence (OCR with its length
+ * digit). A made reference that an integrator happened to give another case already is skipped.
+ */
+export async function choosePaymentReference(db: Q, creditorId: string, given?: string | null): Promise<PaymentReferenceChoice> {
+  const kind = await paymentReferenceKindOf(db, creditorId);
+  if (given !== undefined && given !== null) {
+    const reference = normalizeReference(kind, given);
+    if (reference === null) return { ok: false, kind, problem: 'invalid', detail: explainInvalidReference(kind, given)! };
+    const holder = await paymentReferences.findCaseByPaymentReference(db, creditorId, reference);
+    if (holder) return { ok: false, kind, problem: 'taken', detail: `payment reference ${reference} is already used by another case`, existingId: holder.id };
+    return { ok: true, kind, reference };
+  }
+  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+    const reference = makeReference(kind, await paymentReferences.nextReferenceBase(db), { ocrLengthDigit: true });
+    if (!(await paymentReferences.findCaseByPaymentReference(db, creditorId, reference))) return { ok: true, kind, reference };
+  }
+  throw new Error(`no free payment reference for creditor ${creditorId} after ${MAX_DRAWS} draws`);
+}

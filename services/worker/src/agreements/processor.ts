@@ -1,0 +1,45 @@
+import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import { runAgreementFollowUp, runInstalmentCheck } from '@fordra/collection';
+import type { Db } from '@fordra/db';
+import type { Clock } from '@fordra/domain';
+import { AgreementJobData, enqueueHandovers, enqueueNotifications, ensureDeadlineJobs, QUEUES, reportErrors } from '@fordra/jobs';
+import type { Logger } from '@fordra/runtime';
+
+export interface AgreementWorkerOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  connection: ConnectionOptions;
+  prefix: string;
+  notifications: Queue;
+  handovers: Queue;
+  deadlines: Queue;
+  concurrency: number;
+  lockMs?: number;
+}
+
+/**
+ * Checks promised payments and opens follow-up tasks when their day comes. A broken agreement's
+ * fallback hands its messages to the notifier and its policy steps to the deadline queue at once,
+ * so the debtor hears from the creditor the morning the promise lapsed.
+ */
+export function startAgreementWorker({ db, clock, logger, connection, prefix, notifications, handovers, deadlines, concurrency, lockMs = 30_000 }: AgreementWorkerOptions) {
+  const worker = new Worker(
+    QUEUES.agreements,
+    async (job) => {
+      const data = AgreementJobData.parse(job.data);
+      if (data.kind === 'follow_up') return { ran: await runAgreementFollowUp(db, clock, data.id) };
+      const run = await runInstalmentCheck(db, clock, data.id);
+      // A crash between the commit and these hand-overs is made up by the reconcilers.
+      await enqueueNotifications(notifications, run.notificationIds);
+      if (run.handoverId) await enqueueHandovers(handovers, [run.handoverId]);
+      if (run.deadlines.length) await ensureDeadlineJobs(deadlines, run.deadlines.filter((d) => d.status === 'scheduled'), clock.now());
+      if (run.ran) logger.info({ instalmentId: data.id, notifications: run.notificationIds.length, handoverId: run.handoverId }, 'agreement checked');
+      return { ran: run.ran };
+    },
+    { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: lockMs },
+  );
+  reportErrors(worker, (err) => logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects'));
+  worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id }, 'agreement check failed; it will be retried'));
+  return worker;
+}
