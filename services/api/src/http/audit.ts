@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '@fordra/db';
+import { compiledOnce, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 
 /**
@@ -119,6 +119,25 @@ function paramsOf(request: FastifyRequest): Record<string, string> {
   return Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
+const AUDIT_COLUMNS = ['creditor_id', 'actor_kind', 'api_key_id', 'request_id', 'action', 'method', 'route', 'resource_type', 'resource_id', 'status', 'occurred_at'] as const;
+
+/** Written after every audited request: compiled once (see compiledOnce). */
+const insertAuditEvent = compiledOnce(AUDIT_COLUMNS, (db, parameter) =>
+  db.insertInto('audit_events').values({
+    creditor_id: parameter('creditor_id'),
+    actor_kind: parameter('actor_kind'),
+    api_key_id: parameter('api_key_id'),
+    request_id: parameter('request_id'),
+    action: parameter('action'),
+    method: parameter('method'),
+    route: parameter('route'),
+    resource_type: parameter('resource_type'),
+    resource_id: parameter('resource_id'),
+    status: parameter<number>('status'),
+    occurred_at: parameter<Date>('occurred_at'),
+  }),
+);
+
 export interface AuditDeps {
   db: Db;
   clock: Clock;
@@ -176,7 +195,7 @@ export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): v
       occurred_at: clock.now(),
     };
     try {
-      await db.insertInto('audit_events').values(row).execute();
+      await db.executeQuery(insertAuditEvent(db, row));
     } catch (err) {
       request.log.error({ err, audit: { ...row, occurred_at: row.occurred_at.toISOString() } }, 'could not record the audit event');
     }

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '@fordra/db';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database, Db } from '@fordra/db';
 import { ManualClock } from '@fordra/domain';
 import { createLogger } from '@fordra/runtime';
 import { pollUntil } from '@fordra/testkit';
@@ -167,7 +168,8 @@ describe('an audit event that cannot be written', () => {
     const lines: string[] = [];
     const stream = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
     const app = Fastify({ loggerInstance: createLogger({ name: 'audit-test', level: 'error', destination: stream }) as FastifyBaseLogger });
-    const failing = { insertInto: () => ({ values: () => ({ execute: () => Promise.reject(new Error('database unavailable')) }) }) } as unknown as Db;
+    // A database whose every connection attempt fails, as one that went away would.
+    const failing: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => Promise.reject(new Error('database unavailable')) }) });
     app.decorateRequest('auth', null);
     app.addHook('onRequest', async (request) => {
       request.auth = { creditorId: '11111111-1111-4111-8111-111111111111', apiKeyId: '22222222-2222-4222-8222-222222222222' } as typeof request.auth;

@@ -1,0 +1,40 @@
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { describe, expect, it, vi } from 'vitest';
+import { compiledOnce } from './compiled-once.js';
+import type { CasesTable, Database } from './types.js';
+
+// Compiling needs no connection: a driver that never connects is enough to see the SQL and its values.
+const db = new Kysely<Database>({
+  dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (k) => new PostgresIntrospector(k), createQueryCompiler: () => new PostgresQueryCompiler() },
+});
+
+describe('compiledOnce', () => {
+  it('builds the query once and puts each run’s values where their parameters stand, a repeated one in every place', () => {
+    const build = vi.fn((k: Kysely<Database>, parameter: <T = string>(name: 'creditor' | 'status' | 'limit') => T) =>
+      k
+        .selectFrom('cases')
+        .select('id')
+        .where('creditor_id', '=', parameter('creditor'))
+        .where((eb) => eb.or([eb('status', '=', parameter<CasesTable['status']>('status')), eb('handler', '=', parameter('creditor'))]))
+        .limit(parameter<number>('limit')),
+    );
+    const query = compiledOnce(['creditor', 'status', 'limit'], build);
+    const first = query(db, { creditor: 'c-1', status: 'active', limit: 5 });
+    const second = query(db, { creditor: 'c-2', status: 'paid', limit: 7 });
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(first.sql).toBe('select "id" from "cases" where "creditor_id" = $1 and ("status" = $2 or "handler" = $3) limit $4');
+    expect(second.sql).toBe(first.sql);
+    expect(first.parameters).toEqual(['c-1', 'active', 'c-1', 5]);
+    expect(second.parameters).toEqual(['c-2', 'paid', 'c-2', 7]);
+  });
+
+  it('refuses a query that binds a value of its own, which would be frozen into every run', () => {
+    const query = compiledOnce(['creditor'], (k, parameter) => k.selectFrom('cases').select('id').where('creditor_id', '=', parameter('creditor')).where('status', '=', 'active'));
+    expect(() => query(db, { creditor: 'c-1' })).toThrow(/a bound value is not a parameter: active/);
+  });
+
+  it('refuses a parameter name the query never places, which would silently drop a value', () => {
+    const query = compiledOnce(['creditor', 'status'], (k, parameter) => k.selectFrom('cases').select('id').where('creditor_id', '=', parameter('creditor')));
+    expect(() => query(db, { creditor: 'c-1', status: 'active' })).toThrow(/parameters never placed: status/);
+  });
+});
