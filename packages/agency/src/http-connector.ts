@@ -1,3 +1,7 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { BlockedAddressError, blockedAddressReason, describeBlocked, guardedLookup, isAllowedHost, normalizeHost } from '@fordra/webhooks';
 import { AgencyDeliveryError, type AgencyConnector } from './connector.js';
 
 export interface HttpConnectorOptions {
@@ -6,16 +10,25 @@ export interface HttpConnectorOptions {
   /** The whole value of the Authorization header the agency gave the creditor, or null. */
   authHeader: string | null;
   timeoutMs: number;
+  /**
+   * Host names (exact) allowed to resolve to private addresses; every other host must resolve to
+   * public ones only, checked on the address actually connected to, as webhook URLs are.
+   */
+  allowedHosts: readonly string[];
 }
 
 /** An agency answering these may accept the same package later; any other 4xx will not. */
 const TEMPORARY_STATUSES = new Set([408, 429]);
 const MAX_DETAIL = 200;
+/** The agency's answer is read up to this much: a reference, or a reason for a refusal. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * POSTs each hand-over as one JSON document: the package and its PDFs (base64). The agency's
  * 2xx answer may carry `{ "reference": "..." }`, its own id for the case. Redirects are not
  * followed: they would carry the debtor's data, and the credentials, somewhere not configured.
+ * The creditor chooses the URL, so the connection is refused when the host resolves to a private,
+ * loopback, link-local or metadata address (server-side request forgery), unless allow-listed.
  */
 export function httpConnector(options: HttpConnectorOptions): AgencyConnector {
   return {
@@ -32,17 +45,16 @@ export function httpConnector(options: HttpConnectorOptions): AgencyConnector {
         'idempotency-key': `handover-${handover.handoverId}`,
       };
       if (options.authHeader) headers.authorization = options.authHeader;
-      const signal = AbortSignal.timeout(options.timeoutMs);
-      let response: Response;
-      let text: string;
+      let response: { status: number; text: string };
       try {
-        response = await fetch(options.url, { method: 'POST', headers, body, redirect: 'manual', signal });
-        text = await response.text();
+        response = await post(options, headers, body);
       } catch (err) {
+        // A refused address is the creditor's setting, not the agency's state: trying again cannot help.
+        if (err instanceof BlockedAddressError) throw new AgencyDeliveryError(`the agency's URL is not allowed: ${err.message}`, false);
         // Refused connections, resets, DNS failures and the timeout: the agency may be back later.
-        const why = signal.aborted ? `no answer within ${options.timeoutMs} ms` : describe(err);
-        throw new AgencyDeliveryError(`the agency could not be reached: ${why}`, true);
+        throw new AgencyDeliveryError(`the agency could not be reached: ${describe(err)}`, true);
       }
+      const text = response.text;
       if (response.status >= 200 && response.status < 300) return { agencyReference: referenceIn(text) };
       const detail = `the agency answered ${response.status}${text ? `: ${text.slice(0, MAX_DETAIL)}` : ''}`;
       if (response.status >= 300 && response.status < 400) throw new AgencyDeliveryError(`${detail} (a redirect: configure the address it points to)`, false, response.status);
@@ -50,6 +62,44 @@ export function httpConnector(options: HttpConnectorOptions): AgencyConnector {
       throw new AgencyDeliveryError(detail, temporary, response.status);
     },
   };
+}
+
+/** POSTs the body and reads the answer's status and text; rejects on network failures and the timeout. */
+function post(options: HttpConnectorOptions, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  const url = new URL(options.url);
+  const transport = url.protocol === 'https:' ? https : http;
+  const host = normalizeHost(url.hostname);
+  const guarded = !isAllowedHost(host, options.allowedHosts);
+  // A literal address never reaches the lookup: judge it here.
+  const literalBlock = guarded && isIP(host) ? blockedAddressReason(host) : null;
+  if (literalBlock) return Promise.reject(new BlockedAddressError(`blocked: ${describeBlocked(host, literalBlock)}`));
+  return new Promise((resolve, reject) => {
+    const request = transport.request(
+      url,
+      { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, ...(guarded ? { lookup: guardedLookup } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_ANSWER_BYTES) });
+        });
+        res.on('error', fail);
+      },
+    );
+    // One budget for connecting, sending the package and reading the answer.
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+    function fail(err: Error) {
+      clearTimeout(timer);
+      reject(err);
+    }
+    request.on('error', fail);
+    request.end(body);
+  });
 }
 
 /** The agency's own reference, when its answer is JSON with a usable `reference`. */
@@ -64,8 +114,9 @@ function referenceIn(text: string): string | null {
   }
 }
 
-/** Node's fetch hides the network error in `cause`; that is the part worth recording. */
+/** The error's code names it best (ECONNREFUSED, ENOTFOUND); the timeout says how long was waited. */
 function describe(err: unknown): string {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  const e = err as { message?: string; code?: string };
+  if (e.code === 'ETIMEDOUT' && e.message) return e.message;
+  return e.code ?? e.message ?? String(err);
 }

@@ -34,7 +34,7 @@ export interface SendResult {
   durationMs: number;
 }
 
-class BlockedAddressError extends Error {
+export class BlockedAddressError extends Error {
   readonly code = 'EBLOCKEDADDRESS';
 }
 
@@ -57,7 +57,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date 
  * `lookup`, so the check applies to the addresses actually connected to, not to an earlier answer
  * (DNS rebinding cannot slip past it).
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) return callback(err, '', 0);
     for (const a of addresses) {

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const handovers = startHandoverWorker({
     db,
     clock: systemClock,
-    connectors: { outboxDir: config.AGENCY_OUTBOX_DIR, timeoutMs: config.AGENCY_TIMEOUT_MS },
+    connectors: { outboxDir: config.AGENCY_OUTBOX_DIR, timeoutMs: config.AGENCY_TIMEOUT_MS, allowedHosts: config.WEBHOOK_ALLOWED_HOSTS },
     maxAttempts: config.HANDOVER_MAX_ATTEMPTS,
     logger,
     connection: redis,

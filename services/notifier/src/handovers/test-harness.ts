@@ -79,7 +79,7 @@ export function useHandoverDelivery(options: { start: string; maxAttempts: numbe
     const delivery = startHandoverWorker({
       db: database.db,
       clock,
-      connectors: { outboxDir, timeoutMs: 5000 },
+      connectors: { outboxDir, timeoutMs: 5000, allowedHosts: ['127.0.0.1'] },
       maxAttempts: options.maxAttempts,
       logger,
       connection,

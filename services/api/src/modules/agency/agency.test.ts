@@ -6,7 +6,8 @@ import { businessDebtor, invoice, problem, useApi } from '../../test/harness.js'
 
 const redis = useTestRedis();
 // The API enqueues under this file's own Redis prefix, so the test can look for the job.
-const api = useApi({ REDIS_PREFIX: redis.prefix });
+// The example agencies do not resolve here: the operator's allow-list lets them through, as it would a trusted local agency.
+const api = useApi({ REDIS_PREFIX: redis.prefix, WEBHOOK_ALLOWED_HOSTS: 'agency.example' });
 const checklist = { dueDateCorrect: true, specialTermsChecked: true, noComplaints: true, paymentMethodsWork: true };
 
 type Auth = { authorization: string };
@@ -45,6 +46,18 @@ describe('the agency connector', () => {
     problem(await put({ kind: 'http', agencyName: 'Inkasso AB', url: 'https://user:pw@agency.example/' }), 400);
     problem(await put({ kind: 'http', agencyName: 'Inkasso AB', url: 'https://agency.example/', authHeader: 'Bearer a\r\nX-Evil: 1' }), 400);
     problem(await put({ kind: 'folder', agencyName: 'Inkasso AB', url: 'https://agency.example/' }), 400);
+    // The notifier must never post debtors' data into the operator's own network or a cloud's metadata service.
+    for (const [target, reason] of [
+      ['http://127.0.0.1:8080/intake', /loopback address/],
+      ['http://10.1.2.3/intake', /private address/],
+      ['http://169.254.169.254/latest/meta-data/', /cloud metadata address/],
+      ['https://localhost/intake', /resolves to .* loopback address/],
+    ] as const) {
+      const refused = problem(await put({ kind: 'http', agencyName: 'Inkasso AB', url: target }), 422);
+      expect(refused.errors).toEqual([expect.objectContaining({ pointer: '/url', detail: expect.stringMatching(reason) })]);
+    }
+    // What was saved before stays.
+    expect((await get(auth, url)).json()).toMatchObject({ kind: 'folder' });
 
     expect((await api.app.inject({ method: 'DELETE', url, headers: auth })).json().isDefault).toBe(true);
     expect((await get(auth, url)).json().isDefault).toBe(true);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { caseOutstanding } from '@fordra/collection';
 import { cases } from '@fordra/db';
 import { toJsonAmount } from '@fordra/domain';
+import { checkWebhookUrl } from '@fordra/webhooks';
 import { actorOf, creditorOf } from '../../http/auth.js';
 import { commitResponse, IDEMPOTENCY_HEADER_DOC } from '../../http/idempotency.js';
 import { HttpProblem, problemResponses } from '../../http/problems.js';
@@ -25,7 +26,7 @@ import { applyAgencyUpdate } from './updates.js';
 const tags = ['agency'];
 
 export const agencyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const { db, clock } = deps;
+  const { db, clock, config } = deps;
   const connectorOf = (creditorId: string) => db.selectFrom('agency_connectors').selectAll().where('creditor_id', '=', creditorId).executeTakeFirst();
 
   app.get(
@@ -39,15 +40,22 @@ export const agencyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     {
       schema: {
         summary: 'Choose the agency connector',
-        description: 'Every later hand-over goes through it; hand-overs already delivered stay where they went. The credentials are write-only.',
+        description: 'Every later hand-over goes through it; hand-overs already delivered stay where they went. The credentials are write-only. The URL’s host must resolve only to public addresses (no private, loopback, link-local or cloud metadata address), checked now and again at every delivery; the operator may allow named hosts (WEBHOOK_ALLOWED_HOSTS). A refused URL answers 422 naming /url.',
         tags,
         body: PutAgencyConnectorBody,
-        response: { 200: AgencyConnectorSchema, ...problemResponses(400, 401) },
+        response: { 200: AgencyConnectorSchema, ...problemResponses(400, 401, 422) },
       },
     },
     async (request) => {
       const b = request.body;
       const creditorId = creditorOf(request).creditorId;
+      // The creditor chooses where the notifier posts debtors' data: the same guard as for webhooks.
+      if (b.kind === 'http' && b.url) {
+        const check = await checkWebhookUrl(b.url, { allowedHosts: config.WEBHOOK_ALLOWED_HOSTS });
+        if (!check.ok) {
+          throw new HttpProblem('unprocessable', `hand-overs cannot be sent to this URL: ${check.reason}`, { errors: [{ in: 'body', pointer: '/url', detail: check.reason }] });
+        }
+      }
       // Omitted credentials stay as they were: a client cannot read them back to send them again.
       const credentials = b.authHeader === undefined ? ((await connectorOf(creditorId))?.auth_header ?? null) : b.authHeader;
       const http = b.kind === 'http';

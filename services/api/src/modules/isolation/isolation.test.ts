@@ -3,7 +3,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { admin, businessDebtor, invoice, problem, SAMPLE_PDF, useApi } from '../../test/harness.js';
 import { grants, ROUTE_SCOPES, SCOPE_NAMES, type Scope } from '../../http/scopes.js';
 
-const api = useApi();
+// The example agencies do not resolve here: the operator's allow-list lets them through.
+const api = useApi({ WEBHOOK_ALLOWED_HOSTS: 'owner-agency.example,intruder.example' });
 
 interface Owned {
   caseId: string;
