@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Actor } from '@fordra/domain';
+import { compiledRows } from './compiled-once.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -13,23 +14,21 @@ export interface ActivityEntry {
 }
 
 /** Appends entries in the given order (their ids grow in that order) and returns them. */
+// Nearly every change appends activity: compiled once per shape (see compiledRows).
+const insertActivityRows = compiledRows((db, rows: Insertable<Database['case_activity']>[]) => db.insertInto('case_activity').values(rows).returningAll());
+
 export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date) {
   if (entries.length === 0) return [];
-  return db
-    .insertInto('case_activity')
-    .values(
-      entries.map((e) => ({
-        creditor_id: e.creditorId,
-        case_id: e.caseId,
-        type: e.type,
-        actor_kind: e.actor.kind,
-        actor_id: e.actor.id,
-        data: JSON.stringify(e.data),
-        occurred_at: now,
-      })),
-    )
-    .returningAll()
-    .execute();
+  const rows = entries.map((e) => ({
+    creditor_id: e.creditorId,
+    case_id: e.caseId,
+    type: e.type,
+    actor_kind: e.actor.kind,
+    actor_id: e.actor.id,
+    data: JSON.stringify(e.data),
+    occurred_at: now,
+  }));
+  return (await db.executeQuery(insertActivityRows(db, rows))).rows;
 }
 
 /** A case's activity, newest first, paged by the entry id (which only grows). */

@@ -2,11 +2,21 @@ import type { Kysely } from 'kysely';
 import type { Database, DebtorUpdate, NewDebtor } from './types.js';
 import type { PageRequest } from './pages.js';
 import { afterCursor } from './pages.js';
+import { compiledOnce } from './compiled-once.js';
 
 type Q = Kysely<Database>;
 
 export async function insertDebtor(db: Q, debtor: NewDebtor) {
   return db.insertInto('debtors').values(debtor).returningAll().executeTakeFirstOrThrow();
+}
+
+const erasedAtQuery = compiledOnce(['creditorId', 'id'], (db, parameter) =>
+  db.selectFrom('debtors').select('erased_at').where('creditor_id', '=', parameter('creditorId')).where('id', '=', parameter('id')),
+);
+
+/** Whether the creditor's debtor was erased (checked before each new case for it): undefined when there is no such debtor. */
+export async function erasedAt(db: Q, creditorId: string, id: string) {
+  return (await db.executeQuery(erasedAtQuery(db, { creditorId, id }))).rows[0];
 }
 
 export async function getDebtor(db: Q, creditorId: string, id: string) {

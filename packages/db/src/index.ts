@@ -17,4 +17,4 @@ export * as agreements from './agreements.js';
 export * as tasks from './tasks.js';
 export { getCaseView } from './case-view.js';
 export * as paymentReferences from './references.js';
-export { compiledOnce, type Parameter } from './compiled-once.js';
+export { compiledOnce, compiledRows, type Parameter } from './compiled-once.js';

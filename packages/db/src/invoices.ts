@@ -1,11 +1,15 @@
 import type { Insertable, Kysely } from 'kysely';
+import { compiledRows } from './compiled-once.js';
 import type { Database, InvoicesTable } from './types.js';
 
 type Q = Kysely<Database>;
 
+// Every case opened writes its invoices: compiled once per shape (see compiledRows).
+const insertInvoiceRows = compiledRows((db, rows: Insertable<InvoicesTable>[]) => db.insertInto('invoices').values(rows).returningAll());
+
 export async function insertInvoices(db: Q, rows: Insertable<InvoicesTable>[]) {
   if (rows.length === 0) return [];
-  return db.insertInto('invoices').values(rows).returningAll().execute();
+  return (await db.executeQuery(insertInvoiceRows(db, rows))).rows;
 }
 
 /** The invoices of the given cases, oldest due first, each with whether a document is attached. */

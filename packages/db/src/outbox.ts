@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DomainEvent } from '@fordra/domain';
+import { compiledRows } from './compiled-once.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -9,6 +10,9 @@ type Q = Kysely<Database>;
  * Writes events in the caller's transaction, so an event exists exactly when its change does.
  * The id is fixed here and travels with the event on every delivery attempt.
  */
+// Every change an integrator may care about writes its events: compiled once per shape (see compiledRows).
+const insertOutboxRows = compiledRows((db, rows: Insertable<Database['outbox']>[]) => db.insertInto('outbox').values(rows));
+
 export async function appendEvents(db: Q, creditorId: string, events: readonly DomainEvent[], now: Date): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({
@@ -19,6 +23,6 @@ export async function appendEvents(db: Q, creditorId: string, events: readonly D
     data: JSON.stringify(e.data),
     occurred_at: now,
   }));
-  await db.insertInto('outbox').values(rows).execute();
+  await db.executeQuery(insertOutboxRows(db, rows));
   return rows.map((r) => r.id);
 }

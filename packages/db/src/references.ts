@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { compiledOnce } from './compiled-once.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -10,21 +11,24 @@ type Q = Kysely<Database>;
  * transaction that drew it rolls back; the gap this leaves is harmless.
  */
 export async function nextReferenceBase(db: Q): Promise<string> {
-  const { rows } = await sql<{ base: string }>`SELECT nextval('payment_reference_seq')::text AS base`.execute(db);
+  const { rows } = await db.executeQuery(NEXT_BASE);
   return rows[0]!.base;
 }
 
+const NEXT_BASE = CompiledQuery.raw(`SELECT nextval('payment_reference_seq')::text AS base`) as CompiledQuery<{ base: string }>;
+
+// Both run on every case opened: compiled once (see compiledOnce).
+const caseByReference = compiledOnce(['creditorId', 'reference'], (db, parameter) =>
+  db.selectFrom('cases').select(['id', 'payment_reference']).where('creditor_id', '=', parameter('creditorId')).where('payment_reference', '=', parameter('reference')),
+);
+const referenceSetting = compiledOnce(['creditorId'], (db, parameter) => db.selectFrom('creditors').select(['country', 'payment_reference_kind']).where('id', '=', parameter('creditorId')));
+
 /** The creditor's case holding this payment reference (electronic form), if any. */
 export async function findCaseByPaymentReference(db: Q, creditorId: string, reference: string) {
-  return db
-    .selectFrom('cases')
-    .select(['id', 'payment_reference'])
-    .where('creditor_id', '=', creditorId)
-    .where('payment_reference', '=', reference)
-    .executeTakeFirst();
+  return (await db.executeQuery(caseByReference(db, { creditorId, reference }))).rows[0];
 }
 
 /** The kind of reference the creditor chose (null: its country's usual one) and its country. */
 export async function getReferenceSetting(db: Q, creditorId: string) {
-  return db.selectFrom('creditors').select(['country', 'payment_reference_kind']).where('id', '=', creditorId).executeTakeFirst();
+  return (await db.executeQuery(referenceSetting(db, { creditorId }))).rows[0];
 }

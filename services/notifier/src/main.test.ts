@@ -65,9 +65,11 @@ describe('notifier process', () => {
           const t = await (await fetch(`${base}/metrics`)).text();
           const sent = metricSample(t, 'fordra_notifications_total', { channel: 'email', outcome: 'sent' });
           const delivered = metricSample(t, 'fordra_webhook_deliveries_total', { outcome: 'delivered' });
-          return sent === 1 && delivered === 1 ? t : undefined;
+          // The email is counted when sent, its job's duration only once the job has completed: a moment later.
+          const jobs = metricSample(t, 'fordra_job_duration_seconds_count', { queue: 'notifications', outcome: 'completed' }) ?? 0;
+          return sent === 1 && delivered === 1 && jobs >= 1 ? t : undefined;
         },
-        { what: 'the email and the webhook to show in the metrics', timeoutMs: 20_000 },
+        { what: 'the email, its job and the webhook to show in the metrics', timeoutMs: 20_000 },
       );
       expect(receiver.received.map((r) => r.type)).toEqual(['case.verified']);
       expect(metricSample(text, 'fordra_notifications_total', { channel: 'letter', outcome: 'failed', service: 'notifier' })).toBe(0);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activity, cases, outbox, policies, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
+import { activity, cases, debtors, outbox, policies, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
 import { applyCaseAction, choosePaymentReference, movePolicy } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
@@ -52,12 +52,12 @@ export async function openCase(
   // An existing debtor is checked by the foreign key (creditor, debtor): another creditor's debtor
   // fails it exactly like one that does not exist. An erased debtor takes no new case.
   if (body.debtorId) {
-    const erased = await db.selectFrom('debtors').select('erased_at').where('creditor_id', '=', creditor.creditorId).where('id', '=', body.debtorId).executeTakeFirst();
+    const erased = await debtors.erasedAt(db, creditor.creditorId, body.debtorId);
     if (erased?.erased_at) throw new HttpProblem('conflict', 'the debtor was erased: open the case for a new debtor record', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'erased' }] });
   }
   const debtorId = body.debtorId ?? (await createDebtor(db, creditor, body.debtor!, now)).id;
   const row = await cases
-    .insertCase(db, {
+    .insertNewCase(db, {
     creditor_id: creditor.creditorId,
     debtor_id: debtorId,
     status: 'verification',
