@@ -42,4 +42,11 @@ describe('configuration', () => {
       WORKER_CONCURRENCY: 4,
     });
   });
+
+  it('trusts no proxy unless told, and then only a number of hops or named addresses and networks', () => {
+    expect(parseEnv(apiEnv, {}).TRUST_PROXY).toBe(false);
+    expect(parseEnv(apiEnv, { TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv(apiEnv, { TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.168.1.7', '::1']);
+    expect(() => parseEnv(apiEnv, { TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY.*not: everyone/s);
+  });
 });

@@ -48,6 +48,27 @@ const webhookAllowedHosts = z
   .default('')
   .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h.length > 0));
 
+const CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+
+/**
+ * Which proxies in front of the API may name the client's address (X-Forwarded-For): none by
+ * default, a number of hops, or the proxies' addresses and networks. The client address is what
+ * requests without an API key are rate-limited by, so trusting a proxy that is not there would let
+ * any caller choose its own count.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((v, ctx): false | number | string[] => {
+    const value = v.trim();
+    if (value === '' || value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+    const bad = entries.filter((e) => !CIDR.test(e));
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `expected a number of proxy hops or comma-separated proxy addresses or networks (e.g. 10.0.0.0/8), not: ${bad.join(', ')}` });
+    return entries;
+  });
+
 /**
  * The operations server of every process (health and metrics, no authentication: keep it off the
  * internet). Unset: the service's own default port below, or any free port under NODE_ENV=test,
@@ -75,6 +96,9 @@ export const apiEnv = commonEnv
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000_000).default(1200),
     /** The rate limit's window, in milliseconds. */
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+    /** Requests with a key that is not valid one client address may make per rate-limit window before it is refused with 429. */
+    AUTH_FAILURE_MAX: z.coerce.number().int().min(1).max(100_000_000).default(100),
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((env, ctx) => {
     notDevSecretInProduction(env, ctx);

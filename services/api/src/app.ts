@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { bullPrefix, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger, Registry } from '@fordra/runtime';
+import { authFailureLimit } from './http/auth-failures.js';
 import { createCreditorAuth } from './http/auth.js';
 import { registerAudit } from './http/audit.js';
 import { registerErrorHandler, sendProblem } from './http/error-handler.js';
@@ -84,6 +85,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer, the client's address comes from X-Forwarded-For, but only from proxies the operator named.
+    trustProxy: config.TRUST_PROXY as FastifyServerOptions['trustProxy'],
     // On close, a request that still reaches the API on an open connection is served, not turned
     // away with a 503: nothing is closed before the last request is answered (see draining.ts).
     return503OnClosing: false,
@@ -141,7 +144,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Before every route, so that each write and each read of personal data is recorded (admin ones too).
   registerAudit(app, { db, clock });
 
-  const creditorAuth = createCreditorAuth(db, clock);
+  const creditorAuth = createCreditorAuth(db, clock, authFailureLimit(redis, config.REDIS_PREFIX, config.AUTH_FAILURE_MAX, config.RATE_LIMIT_WINDOW_MS));
   const deadlineQueue = reportErrors(new Queue(QUEUES.deadlines, { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) }), (err) =>
     logger.warn({ err: err.message }, 'Redis connection error; BullMQ reconnects'),
   );

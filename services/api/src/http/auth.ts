@@ -3,6 +3,7 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { creditors, type Db } from '@fordra/db';
 import { asCurrency, type Actor, type Clock, type Currency } from '@fordra/domain';
 import { parseApiKey, hashApiKey } from './api-keys.js';
+import type { AuthFailureLimit } from './auth-failures.js';
 import { HttpProblem } from './problems.js';
 import { sendProblem } from './error-handler.js';
 
@@ -69,21 +70,30 @@ export const TOUCH_INTERVAL_MS = 60_000;
  * within that interval by another instance. A busy key thus costs one small write a minute, not one
  * per request; a failed write is logged and never fails the request.
  */
-export function createCreditorAuth(db: Db, clock: Clock, cacheMs = 5_000) {
+export function createCreditorAuth(db: Db, clock: Clock, failures?: AuthFailureLimit, cacheMs = 5_000) {
   const cache = new Map<string, CachedKey>();
 
-  const hook: onRequestHookHandler = async (request) => {
+  const hook: onRequestHookHandler = async (request, reply) => {
     const presented = bearer(request);
     const parsed = presented ? parseApiKey(presented) : null;
-    if (!presented || !parsed) throw new HttpProblem('unauthorized', 'send Authorization: Bearer <API key>');
+    if (!presented || !parsed) {
+      await failures?.record(request.ip, request.log);
+      throw new HttpProblem('unauthorized', 'send Authorization: Bearer <API key>');
+    }
     const now = clock.now().getTime();
     const hash = hashApiKey(presented);
     const cacheKey = hash.toString('base64');
     let entry = cache.get(cacheKey);
     if (!entry || now - entry.checkedAt > cacheMs) {
+      const wait = await failures?.blockedFor(request.ip, request.log);
+      if (wait) {
+        reply.header('retry-after', String(wait));
+        throw new HttpProblem('rate-limited', `too many requests with keys that are not valid from this address; retry in ${wait} seconds`);
+      }
       const row = await creditors.findApiKeyByPrefix(db, parsed.lookupPrefix);
       if (!row || row.revoked_at !== null || !timingSafeEqual(row.secret_hash, hash)) {
         cache.delete(cacheKey);
+        await failures?.record(request.ip, request.log);
         throw new HttpProblem('unauthorized', 'the API key is not valid or has been revoked');
       }
       const auth = {

@@ -11,20 +11,22 @@ const LIMITS = { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' };
 const redis = useTestRedis();
 const api = useApi({ ...LIMITS, REDIS_PREFIX: redis.prefix });
 
-let second: FastifyInstance | undefined;
-let secondRedis: Redis | undefined;
+const others: { app: FastifyInstance; redis: Redis }[] = [];
 afterAll(async () => {
-  await second?.close();
-  secondRedis?.disconnect();
+  for (const other of others) {
+    await other.app.close();
+    other.redis.disconnect();
+  }
 });
 
 /** Another API process: its own Fastify, caches, plugins and Redis connection, on the same Postgres and Redis prefix. */
-async function secondInstance(): Promise<FastifyInstance> {
-  const config = parseEnv(apiEnv, { ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', REDIS_PREFIX: redis.prefix, ...LIMITS });
-  secondRedis = redis.redis.duplicate();
-  second = await buildApp({ db: api.database.db, redis: secondRedis, clock: api.clock, config, logger: createLogger({ name: 'api-test-2', level: 'silent', pretty: false }) });
-  await second.ready();
-  return second;
+async function secondInstance(env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const config = parseEnv(apiEnv, { ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', REDIS_PREFIX: redis.prefix, ...LIMITS, ...env });
+  const connection = redis.redis.duplicate();
+  const app = await buildApp({ db: api.database.db, redis: connection, clock: api.clock, config, logger: createLogger({ name: 'api-test-2', level: 'silent', pretty: false }) });
+  others.push({ app, redis: connection });
+  await app.ready();
+  return app;
 }
 
 const remaining = (res: LightMyRequestResponse) => Number(res.headers['ratelimit-remaining']);
@@ -87,10 +89,48 @@ describe('rate limits per API key, shared through Redis', () => {
     expect(await redis.redis.keys(`${redis.prefix}:rate-limit:*`)).not.toHaveLength(0);
   });
 
-  it('does not count requests refused for a bad key against anyone', async () => {
+  it('counts requests without a key by client address, read from X-Forwarded-For only behind a trusted proxy', async () => {
+    // A link nobody signed: answered 4xx, but counted like any request without a key.
+    const link = (app: FastifyInstance, forwardedFor: string) =>
+      app.inject({ method: 'GET', url: '/v1/public/agreements/not-a-token', headers: { 'x-forwarded-for': forwardedFor, accept: 'application/json' } });
+    // Not trusted (the default): the header is the caller's own claim, and the connection's address counts.
+    expect(remaining(await link(api.app, '198.51.100.1'))).toBe(4);
+    expect(remaining(await link(api.app, '198.51.100.2'))).toBe(3);
+    // Behind a proxy the operator named (the test's connections come from 127.0.0.1), each client counts apart.
+    const behindProxy = await secondInstance({ TRUST_PROXY: '127.0.0.1' });
+    for (let i = 4; i >= 0; i--) expect(remaining(await link(behindProxy, '203.0.113.1'))).toBe(i);
+    expect(problem(await link(behindProxy, '203.0.113.1'), 429).type).toBe('/problems/rate-limited');
+    expect(remaining(await link(behindProxy, '203.0.113.2'))).toBe(4);
+  });
+
+  it('does not count requests refused for a bad key against any key’s limit (they count against their address, below)', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/v1/cases', headers: { authorization: 'Bearer fdr_nope_nope' } });
     problem(res, 401);
     expect(res.headers['ratelimit-limit']).toBeUndefined();
+  });
+
+  it('refuses an address that keeps sending keys that are not valid, before looking them up, and spares keys already verified', async () => {
+    // An instance with counts of its own, so that the admin requests below leave this file's admin count alone.
+    const prefix = `${redis.prefix}:auth`;
+    const app = await secondInstance({ REDIS_PREFIX: prefix, AUTH_FAILURE_MAX: '3', TRUST_PROXY: '127.0.0.1' });
+    const created = await app.inject({ method: 'POST', url: '/v1/admin/creditors', headers: admin, payload: { name: 'Epsilon AB', country: 'SE' } });
+    const key: string = created.json().apiKey.key;
+    // Well formed, the right lookup prefix, the wrong secret: refused only after a lookup.
+    const wrong = `Bearer ${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+    const from = (address: string, authorization: string) =>
+      app.inject({ method: 'GET', url: '/v1/debtors', headers: { authorization, 'x-forwarded-for': address } });
+    // A verified key is remembered by the instance that verified it.
+    expect((await from('192.0.2.10', `Bearer ${key}`)).statusCode).toBe(200);
+    for (const bad of [wrong, 'Bearer not-even-a-key', wrong]) problem(await from('192.0.2.10', bad), 401);
+    const refused = await from('192.0.2.10', wrong);
+    expect(problem(refused, 429).detail).toMatch(/keys that are not valid/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The creditor's verified key still works from there; another address is not affected.
+    expect((await from('192.0.2.10', `Bearer ${key}`)).statusCode).toBe(200);
+    problem(await from('192.0.2.11', wrong), 401);
+    // Counted in Redis, so every API instance refuses the address.
+    expect(await redis.redis.get(`${prefix}:auth-failures:192.0.2.10`)).toBe('3');
   });
 
   it('documents the 429 on every limited operation', async () => {
