@@ -57,9 +57,10 @@ describe('request ids and case ids in the log lines', () => {
     const made = await fetch(`${base}/v1/admin/creditors`, { method: 'POST', headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ name: 'Acme AB', country: 'SE' }) });
     expect(made.status).toBe(201);
     const auth = { authorization: `Bearer ${((await made.json()) as { apiKey: { key: string } }).apiKey.key}` };
+    const openingId = 'trace-open-0001';
     const opened = await fetch(`${base}/v1/cases`, {
       method: 'POST',
-      headers: { ...json, ...auth },
+      headers: { ...json, ...auth, 'x-request-id': openingId },
       body: JSON.stringify({
         debtor: { kind: 'business', name: 'Kund AB', email: 'ap@kund.example', address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' } },
         invoices: [{ number: 'F-1001', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 125_000 }],
@@ -90,7 +91,8 @@ describe('request ids and case ids in the log lines', () => {
     const apiLines = lines(api).filter((l) => l.reqId === requestId);
     expect(apiLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
     expect(apiLines.filter((l) => l.caseId !== caseId)).toEqual([]);
-    // And the request that opened the case (no case id in its URL yet) is not given one.
-    expect(lines(api).filter((l) => l.caseId && l.reqId !== requestId)).toEqual([]);
+    // The request that opened the case names it once it exists: its completion line does.
+    expect(lines(api).find((l) => l.reqId === openingId && l.msg === 'request completed')).toMatchObject({ caseId });
+    expect(lines(api).filter((l) => l.caseId && l.caseId !== caseId)).toEqual([]);
   });
 });

@@ -49,7 +49,6 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const { result, planned } = await db.transaction().execute(async (trx) => {
         const opened = await openCase(trx, creditor, request.body, actorOf(request), now);
         // A new case is answered from what was just written; only a case that moved on since
-        // (verified automatically) is read back.
         // (verified automatically) or one that may already owe interest is read back.
         const view =
           opened.changedSince || creditor.lateInterest !== 'none' || opened.row.contractual_interest_bp !== null
@@ -57,6 +56,8 @@ export const caseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
             : toCase(opened.row, opened.invoices, principalOnly(opened.invoices), [...opened.activity].reverse().slice(0, 10).map(toActivity));
         return { result: await commitResponse(trx, request, 201, view), planned: opened.deadlines };
       });
+      // From here on the request's lines name the case it opened, "request completed" included.
+      request.log = reply.log = request.log.child({ caseId: result.id });
       await scheduleJobs(deps, planned, now, request.log);
       return reply.code(201).header('location', `/v1/cases/${result.id}`).send(result);
     },
