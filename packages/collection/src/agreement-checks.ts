@@ -13,9 +13,11 @@ export interface AgreementRun {
   notificationIds: string[];
   deadlines: DeadlineRow[];
   handoverId: string | null;
+  /** The agreement's case, when the check ran: what the worker's log line names. */
+  caseId: string | null;
 }
 
-const NOTHING: AgreementRun = { ran: false, notificationIds: [], deadlines: [], handoverId: null };
+const NOTHING: AgreementRun = { ran: false, notificationIds: [], deadlines: [], handoverId: null, caseId: null };
 
 /**
  * Checks one promised payment once it is due: the payments made since the agreement cover every
@@ -40,7 +42,7 @@ export async function runInstalmentCheck(db: Kysely<Database>, clock: Clock, ins
     const now = clock.now();
     if (!row || !agreement || agreement.status !== 'active') {
       await trx.updateTable('agreement_instalments').set({ status: 'cancelled', checked_at: now }).where('id', '=', due.id).execute();
-      return { ...NOTHING, ran: true };
+      return { ...NOTHING, caseId: due.case_id, ran: true };
     }
     const all = await trx.selectFrom('agreement_instalments').selectAll().where('agreement_id', '=', agreement.id).orderBy('seq').execute();
     // Instalments are judged in order: a later one waits for the check of an earlier one.
@@ -51,17 +53,17 @@ export async function runInstalmentCheck(db: Kysely<Database>, clock: Clock, ins
     if (instalmentKept(paid, all.map((i) => ({ seq: i.seq, amountMinor: i.amount_minor })), due.seq)) {
       await trx.updateTable('agreement_instalments').set({ status: 'kept', checked_at: now }).where('id', '=', due.id).execute();
       await activity.appendActivity(trx, [{ creditorId: row.creditor_id, caseId: row.id, type: 'agreement.instalment_kept', actor: SYSTEM_ACTOR, data: base }], now);
-      if (all.some((i) => i.seq > due.seq && i.status === 'pending')) return { ...NOTHING, ran: true };
+      if (all.some((i) => i.seq > due.seq && i.status === 'pending')) return { ...NOTHING, caseId: due.case_id, ran: true };
       await endActiveAgreement(trx, row.id, 'kept', 'every promised payment arrived', now);
       await activity.appendActivity(trx, [{ creditorId: row.creditor_id, caseId: row.id, type: 'agreement.kept', actor: SYSTEM_ACTOR, data: { agreementId: agreement.id } }], now);
       await outbox.appendEvents(trx, row.creditor_id, [event('agreement.kept', row.id, { caseId: row.id, agreementId: agreement.id })], now);
       // Kept to the end: a settled case closes; anything still owed (a partial promise) goes on under the policy.
       const outstanding = await caseOutstanding(trx, row, now);
-      if (row.status === 'closed') return { ...NOTHING, ran: true };
+      if (row.status === 'closed') return { ...NOTHING, caseId: due.case_id, ran: true };
       const action = outstanding.amountMinor <= 0n ? 'mark_paid' : row.status === 'on_hold' && row.hold_reason === 'agreement' ? 'end_agreement_hold' : null;
-      if (!action) return { ...NOTHING, ran: true };
+      if (!action) return { ...NOTHING, caseId: due.case_id, ran: true };
       const moved = await applyCaseAction(trx, row, action, { note: `agreement ${agreement.id} kept` }, SYSTEM_ACTOR, now);
-      return { ...NOTHING, ran: true, deadlines: moved.deadlines };
+      return { ...NOTHING, caseId: due.case_id, ran: true, deadlines: moved.deadlines };
     }
 
     await trx.updateTable('agreement_instalments').set({ status: 'broken', checked_at: now }).where('id', '=', due.id).execute();
@@ -70,7 +72,7 @@ export async function runInstalmentCheck(db: Kysely<Database>, clock: Clock, ins
     await activity.appendActivity(trx, [{ creditorId: row.creditor_id, caseId: row.id, type: 'agreement.broken', actor: SYSTEM_ACTOR, data: { ...base, fallback } }], now);
     await outbox.appendEvents(trx, row.creditor_id, [event('agreement.broken', row.id, { caseId: row.id, agreementId: agreement.id, instalment: due.seq, dueDate: due.due_date, fallback })], now);
     const run = await runFallback(trx, row, agreement, due, now);
-    return { ran: true, ...run };
+    return { ran: true, caseId: due.case_id, ...run };
   });
 }
 

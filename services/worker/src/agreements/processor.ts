@@ -28,13 +28,17 @@ export function startAgreementWorker({ db, clock, logger, connection, prefix, no
     QUEUES.agreements,
     async (job) => {
       const data = AgreementJobData.parse(job.data);
-      if (data.kind === 'follow_up') return { ran: await runAgreementFollowUp(db, clock, data.id) };
+      if (data.kind === 'follow_up') {
+        const ran = await runAgreementFollowUp(db, clock, data.id);
+        if (ran) logger.info({ jobId: job.id, agreementId: data.id }, 'agreement follow-up task opened');
+        return { ran };
+      }
       const run = await runInstalmentCheck(db, clock, data.id);
       // A crash between the commit and these hand-overs is made up by the reconcilers.
       await enqueueNotifications(notifications, run.notificationIds);
       if (run.handoverId) await enqueueHandovers(handovers, [run.handoverId]);
       if (run.deadlines.length) await ensureDeadlineJobs(deadlines, run.deadlines.filter((d) => d.status === 'scheduled'), clock.now());
-      if (run.ran) logger.info({ instalmentId: data.id, notifications: run.notificationIds.length, handoverId: run.handoverId }, 'agreement checked');
+      if (run.ran) logger.info({ jobId: job.id, instalmentId: data.id, caseId: run.caseId, notifications: run.notificationIds.length, handoverId: run.handoverId }, 'agreement checked');
       return { ran: run.ran };
     },
     { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: lockMs },

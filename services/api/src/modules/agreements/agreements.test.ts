@@ -112,6 +112,7 @@ describe('agreements', () => {
     api.clock.set('2026-11-11T08:00:00Z');
     const [run] = await checkAll(agreement.id);
     expect(run!.ran).toBe(true);
+    expect(run!.caseId).toBe(caseId);
     expect(run!.notificationIds).toHaveLength(1);
     const offer = await api.database.db.selectFrom('notifications').selectAll().where('id', '=', run!.notificationIds[0]!).executeTakeFirstOrThrow();
     expect(offer).toMatchObject({ template: 'instalment_plan_offer', agreement_id: agreement.id, status: 'queued' });
