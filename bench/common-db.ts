@@ -3,6 +3,7 @@
  * names (created for the run, dropped after it), and keys under a prefix of its own on REDIS_URL.
  */
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { createDb, ensureDatabaseExists, type Db } from '@fordra/db';
 import { createRedis, deleteKeysWithPrefix, type Redis } from '@fordra/jobs';
@@ -100,4 +101,16 @@ export async function sweepKeys(prefix: string): Promise<void> {
 export async function settle(run: (statement: string) => Promise<unknown>): Promise<void> {
   await run('VACUUM (ANALYZE)');
   await run('CHECKPOINT');
+}
+
+/**
+ * The end of a run, whatever happened in it: the work folder, the pool, the run's Redis keys and,
+ * last, the database (dropping it cuts off this process's own connections mid-query).
+ */
+export async function releaseRun(run: { database: BenchDatabase; redisPrefix: string; workDir?: string | undefined; db?: Db | undefined; redis?: Redis | undefined }): Promise<void> {
+  if (run.workDir) await rm(run.workDir, { recursive: true, force: true }).catch((err: unknown) => console.error(err));
+  await run.db?.destroy().catch(() => undefined);
+  const redis = run.redis;
+  if (redis) await deleteKeysWithPrefix(redis, run.redisPrefix).finally(() => redis.quit());
+  await run.database.drop();
 }

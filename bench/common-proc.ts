@@ -288,3 +288,10 @@ export function exitWith(main: () => Promise<number>, interrupted: () => boolean
     },
   );
 }
+
+/** Stops a service of the run and says whether it logged errors, with the first of them. */
+export async function stopLogged(name: string, service: ServiceProcess<ServiceLog> | undefined): Promise<void> {
+  if (!service) return;
+  await service.stop(5_000).catch(() => undefined);
+  if (service.log.failures > 0) console.error(`The ${name} logged ${service.log.failures} errors; the first:\n${service.log.errors.join('\n')}`);
+}

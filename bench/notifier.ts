@@ -22,7 +22,7 @@
  * the notifier, e.g. "--cpu-prof --cpu-prof-dir=<absolute dir>" to see where its time goes).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
@@ -31,11 +31,11 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildMessageContext } from '@fordra/collection';
 import { creditors, migrateToLatest, type Db } from '@fordra/db';
 import { addDays, dayOf } from '@fordra/domain';
-import { bullPrefix, createRedis, deleteKeysWithPrefix, QUEUES, type Redis } from '@fordra/jobs';
+import { bullPrefix, createRedis, QUEUES, type Redis } from '@fordra/jobs';
 import { renderLetter, type LetterContent } from '@fordra/letters';
 import { formatDay, formatMoney, renderMessage, type MessageContext } from '@fordra/templates';
-import { benchDatabase, openStores, redisPrefixFor, redisUrl, serviceEnv, storesLine, settle as settleDb, sweepKeys } from './common-db.js';
-import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, onInterrupt, positiveInt, redisCpuSeconds, sleep } from './common-proc.js';
+import { benchDatabase, openStores, releaseRun, redisPrefixFor, redisUrl, serviceEnv, storesLine, settle as settleDb, sweepKeys } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, onInterrupt, positiveInt, redisCpuSeconds, sleep, stopLogged } from './common-proc.js';
 import { fmt, int, printRunHeader, printTable } from './common-report.js';
 import { startNotifier, startSmtpSink, type NotifierProcess, type SmtpSinkProcess } from './notifier-proc.js';
 
@@ -628,16 +628,9 @@ async function cleanUp(db: Db | undefined, redis: Redis | undefined): Promise<vo
   started.notifier = undefined;
   started.sink = undefined;
   started.workDir = undefined;
-  if (notifier) {
-    await notifier.stop(5_000).catch(() => undefined);
-    if (notifier.log.failures > 0) console.error(`The notifier logged ${notifier.log.failures} errors; the first:\n${notifier.log.errors.join('\n')}`);
-  }
+  await stopLogged('notifier', notifier);
   await sink?.stop().catch((err: unknown) => console.error(err));
-  if (workDir) await rm(workDir, { recursive: true, force: true }).catch((err: unknown) => console.error(err));
-  await db?.destroy().catch(() => undefined);
-  if (redis) await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
-  // Last: dropping the database cuts off this process's own connections mid-query.
-  await database.drop();
+  await releaseRun({ database, redisPrefix, workDir, db, redis });
 }
 
 // Ctrl-C: stop the children, delete the keys, the letters and the database rather than leave them behind.

@@ -35,17 +35,17 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { creditors, migrateToLatest, outbox, type Db } from '@fordra/db';
 import { event } from '@fordra/domain';
-import { createRedis, deleteKeysWithPrefix, type Redis } from '@fordra/jobs';
+import { createRedis, type Redis } from '@fordra/jobs';
 import { newSecret } from '@fordra/webhooks';
-import { benchDatabase, openStores, redisPrefixFor, redisUrl, serviceEnv, settle as settleDb, storesLine, sweepKeys } from './common-db.js';
-import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, nodeArgs, onInterrupt, positiveInt, sleep, stopChild, tsx, type ServiceLog, type ServiceProcess } from './common-proc.js';
+import { benchDatabase, openStores, releaseRun, redisPrefixFor, redisUrl, serviceEnv, settle as settleDb, storesLine, sweepKeys } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, nodeArgs, onInterrupt, positiveInt, sleep, stopChild, stopLogged, tsx } from './common-proc.js';
 import { fmt, int, percentile, printRunHeader, printTable } from './common-report.js';
 import { startNotifier, type NotifierProcess } from './notifier-proc.js';
 import { startWorker, type WorkerProcess } from './scheduler-proc.js';
@@ -648,18 +648,9 @@ async function cleanUp(db: Db | undefined, redis: Redis | undefined): Promise<vo
   started.notifier = undefined;
   started.receiver = undefined;
   started.workDir = undefined;
-  const stop = async (name: string, p: ServiceProcess<ServiceLog> | undefined) => {
-    if (!p) return;
-    await p.stop(5_000).catch(() => undefined);
-    if (p.log.failures > 0) console.error(`The ${name} logged ${p.log.failures} errors; the first:\n${p.log.errors.join('\n')}`);
-  };
-  await Promise.all([stop('worker', worker), stop('notifier', notifier)]);
+  await Promise.all([stopLogged('worker', worker), stopLogged('notifier', notifier)]);
   await receiver?.stop().catch((err: unknown) => console.error(err));
-  if (workDir) await rm(workDir, { recursive: true, force: true }).catch((err: unknown) => console.error(err));
-  await db?.destroy().catch(() => undefined);
-  if (redis) await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
-  // Last: dropping the database cuts off this process's own connections mid-query.
-  await database.drop();
+  await releaseRun({ database, redisPrefix, workDir, db, redis });
 }
 
 // Ctrl-C: stop the children, delete the keys, the work folder and the database rather than leave them behind.
