@@ -1,29 +1,14 @@
-import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import { Worker } from 'bullmq';
 import { runAgreementFollowUp, runInstalmentCheck } from '@fordra/collection';
-import type { Db } from '@fordra/db';
-import type { Clock } from '@fordra/domain';
 import { AgreementJobData, enqueueHandovers, enqueueNotifications, ensureDeadlineJobs, QUEUES, reportErrors } from '@fordra/jobs';
-import type { Logger } from '@fordra/runtime';
-
-export interface AgreementWorkerOptions {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  connection: ConnectionOptions;
-  prefix: string;
-  notifications: Queue;
-  handovers: Queue;
-  deadlines: Queue;
-  concurrency: number;
-  lockMs?: number;
-}
+import type { CollectionWorkerOptions } from '../options.js';
 
 /**
  * Checks promised payments and opens follow-up tasks when their day comes. A broken agreement's
  * fallback hands its messages to the notifier and its policy steps to the deadline queue at once,
  * so the debtor hears from the creditor the morning the promise lapsed.
  */
-export function startAgreementWorker({ db, clock, logger, connection, prefix, notifications, handovers, deadlines, concurrency, lockMs = 30_000 }: AgreementWorkerOptions) {
+export function startAgreementWorker({ db, clock, logger, connection, prefix, notifications, handovers, deadlines, concurrency, lockMs = 30_000 }: CollectionWorkerOptions) {
   const worker = new Worker(
     QUEUES.agreements,
     async (job) => {

@@ -1,24 +1,10 @@
-import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import { Worker } from 'bullmq';
 import { runDueBatch, runDueStep, type BatchRun, type StepRun } from '@fordra/collection';
 import { deadlines as dbDeadlines, type Db } from '@fordra/db';
-import type { Clock } from '@fordra/domain';
 import { contextData, DeadlineJobData, enqueueHandovers, enqueueNotifications, ensureDeadlineJobs, QUEUES, reportErrors } from '@fordra/jobs';
-import type { Logger } from '@fordra/runtime';
+import type { CollectionWorkerOptions } from '../options.js';
 
-export interface DeadlineWorkerOptions {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  connection: ConnectionOptions;
-  prefix: string;
-  notifications: Queue;
-  /** Where escalations hand the notifier their hand-over at once. */
-  handovers: Queue;
-  /** The deadlines queue itself: a finished step hands the case's next step its job at once. */
-  deadlines: Queue;
-  concurrency: number;
-  /** BullMQ's job lock; a crashed worker's job goes to another after about this long. */
-  lockMs?: number;
+export interface DeadlineWorkerOptions extends CollectionWorkerOptions {
   /** Due steps one job may run together in one transaction (500 met the burst targets on two cores). */
   batchSize?: number;
 }

@@ -1,20 +1,7 @@
-import type { Queue } from 'bullmq';
-import { deadlines, type Db } from '@fordra/db';
-import type { Clock } from '@fordra/domain';
+import { deadlines } from '@fordra/db';
 import { ensureDeadlineJobs } from '@fordra/jobs';
-import { startPeriodic, type Logger } from '@fordra/runtime';
-
-export interface ReconcilerOptions {
-  db: Db;
-  clock: Clock;
-  queue: Queue;
-  logger: Logger;
-  /** How often Postgres is compared with Redis: the most a lost job can delay a step. */
-  intervalMs: number;
-  /** Deadlines due within this window get their delayed job ahead of time. */
-  lookaheadMs: number;
-  batch?: number;
-}
+import { startPeriodic } from '@fordra/runtime';
+import type { ReconcilerOptions } from '../options.js';
 
 /**
  * Postgres owns every deadline; Redis only carries the jobs. Each pass gives every deadline due
