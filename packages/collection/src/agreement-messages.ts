@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AgreementRow, CaseRow, Database, DebtorRow } from '@fordra/db';
+import { notifications, type AgreementRow, type CaseRow, type Database, type DebtorRow } from '@fordra/db';
 import { recipientFor } from './recipient.js';
 
 export interface AgreementMessage {
@@ -18,25 +18,19 @@ export async function requestAgreementMessage(db: Kysely<Database>, row: CaseRow
   const other = message.preferred === 'email' ? 'letter' : 'email';
   const channel = recipientFor(debtor, message.preferred) ? message.preferred : recipientFor(debtor, other) ? other : null;
   if (!channel) return null;
-  const inserted = await db
-    .insertInto('notifications')
-    .values({
-      creditor_id: row.creditor_id,
-      case_id: row.id,
-      agreement_id: agreement.id,
-      idempotency_key: message.idempotencyKey,
-      channel,
-      template: message.template,
-      language: debtor.preferred_language,
-      recipient: JSON.stringify(recipientFor(debtor, channel)),
-      attach_invoice: false,
-      fallback_channel: channel === message.preferred && recipientFor(debtor, other) ? other : null,
-      status: 'queued',
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id ?? null;
+  return notifications.queueNotification(db, {
+    creditor_id: row.creditor_id,
+    case_id: row.id,
+    agreement_id: agreement.id,
+    idempotency_key: message.idempotencyKey,
+    channel,
+    template: message.template,
+    language: debtor.preferred_language,
+    recipient: JSON.stringify(recipientFor(debtor, channel)),
+    attach_invoice: false,
+    fallback_channel: channel === message.preferred && recipientFor(debtor, other) ? other : null,
+    status: 'queued',
+    created_at: now,
+    updated_at: now,
+  });
 }

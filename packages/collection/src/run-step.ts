@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { activity, cases, creditors, deadlines, debtors, invoices, outbox, type CaseRow, type Database, type DebtorRow, type DeadlineRow } from '@fordra/db';
+import { activity, cases, creditors, deadlines, debtors, invoices, notifications, outbox, type CaseRow, type Database, type DebtorRow, type DeadlineRow } from '@fordra/db';
 import {
   asCurrency,
   dayOf,
@@ -143,13 +143,7 @@ export function stepNotification(row: CaseRow, debtor: DebtorRow, deadline: Dead
 }
 
 async function requestNotification(db: Q, row: CaseRow, debtor: DebtorRow, deadline: DeadlineRow, step: PolicyStep, channel: 'email' | 'letter', now: Date) {
-  const inserted = await db
-    .insertInto('notifications')
-    .values(stepNotification(row, debtor, deadline, step, channel, now))
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id ?? null;
+  return notifications.queueNotification(db, stepNotification(row, debtor, deadline, step, channel, now));
 }
 
 /** Adds the step's fee where the law of the creditor's country and the debtor's terms allow it. */

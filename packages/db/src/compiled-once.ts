@@ -36,8 +36,8 @@ export function compiledOnce<const K extends string, R>(names: readonly K[], bui
   };
 }
 
-/** What may stand in a placeholder's place: a value bound as a parameter, not an expression or a skipped column. */
-const isBoundValue = (v: unknown) => v !== undefined && !(typeof v === 'object' && v !== null && 'toOperationNode' in v);
+/** What may stand in a placeholder's place: a value bound as a parameter, not an expression (or its factory) or a skipped column. */
+const isBoundValue = (v: unknown) => v !== undefined && typeof v !== 'function' && !(typeof v === 'object' && v !== null && 'toOperationNode' in v);
 
 /**
  * Like compiledOnce, for a multi-row insert: compiled once per shape (the number of rows and their

@@ -18,3 +18,4 @@ export * as tasks from './tasks.js';
 export { getCaseView } from './case-view.js';
 export * as paymentReferences from './references.js';
 export { compiledOnce, compiledRows, type Parameter } from './compiled-once.js';
+export * as notifications from './notifications.js';

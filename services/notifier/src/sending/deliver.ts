@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activity, outbox, type Database, type NotificationRow } from '@fordra/db';
+import { activity, notifications, outbox, type Database, type NotificationRow } from '@fordra/db';
 import { event, SYSTEM_ACTOR, type Clock } from '@fordra/domain';
 import { recipientFor, type LinkSettings } from '@fordra/collection';
 import type { Mailer, SendResult } from '../email/mailer.js';
@@ -131,27 +131,21 @@ async function fallback(db: Kysely<Database>, n: NotificationRow, now: Date): Pr
   const d = await db.selectFrom('debtors').selectAll().where('id', '=', caseRow.debtor_id).executeTakeFirstOrThrow();
   const recipient = recipientFor(d, n.fallback_channel);
   if (!recipient) return null;
-  const created = await db
-    .insertInto('notifications')
-    .values({
-      creditor_id: n.creditor_id,
-      case_id: n.case_id,
-      deadline_id: n.deadline_id,
-      idempotency_key: `${n.idempotency_key}-fallback`,
-      channel: n.fallback_channel,
-      template: n.template,
-      language: n.language,
-      recipient: JSON.stringify(recipient),
-      attach_invoice: n.attach_invoice,
-      fallback_of: n.id,
-      status: 'queued',
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return created?.id ?? null;
+  return notifications.queueNotification(db, {
+    creditor_id: n.creditor_id,
+    case_id: n.case_id,
+    deadline_id: n.deadline_id,
+    idempotency_key: `${n.idempotency_key}-fallback`,
+    channel: n.fallback_channel,
+    template: n.template,
+    language: n.language,
+    recipient: JSON.stringify(recipient),
+    attach_invoice: n.attach_invoice,
+    fallback_of: n.id,
+    status: 'queued',
+    created_at: now,
+    updated_at: now,
+  });
 }
 
 async function record(db: Kysely<Database>, n: NotificationRow, type: string, data: Record<string, unknown>, now: Date) {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '@fordra/db';
+import type { Selectable } from 'kysely';
+import type { Database, Db } from '@fordra/db';
 import { AUDIT_ACTIONS } from '../../http/audit.js';
 import { creditorOf } from '../../http/auth.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../http/pagination.js';
@@ -28,19 +29,7 @@ export const AuditEventSchema = z
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
-type AuditRow = {
-  id: bigint;
-  actor_kind: string;
-  api_key_id: string | null;
-  request_id: string | null;
-  action: string;
-  method: string;
-  route: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  status: number;
-  occurred_at: Date;
-};
+type AuditRow = Omit<Selectable<Database['audit_events']>, 'creditor_id'>;
 
 export function toAuditEvent(row: AuditRow): AuditEvent {
   return {
