@@ -96,7 +96,7 @@ export const apiEnv = commonEnv
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000_000).default(1200),
     /** The rate limit's window, in milliseconds. */
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
-    /** Requests with a key that is not valid one client address may make per rate-limit window before it is refused with 429. */
+    /** Requests with a key that is not valid one client address may make per rate-limit window; past it they get 429 instead of 401. */
     AUTH_FAILURE_MAX: z.coerce.number().int().min(1).max(100_000_000).default(100),
     TRUST_PROXY: trustProxy,
   })

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { creditors, type Db } from '@fordra/db';
 import { asCurrency, type Actor, type Clock, type Currency } from '@fordra/domain';
 import { parseApiKey, hashApiKey } from './api-keys.js';
@@ -73,28 +73,27 @@ export const TOUCH_INTERVAL_MS = 60_000;
 export function createCreditorAuth(db: Db, clock: Clock, failures?: AuthFailureLimit, cacheMs = 5_000) {
   const cache = new Map<string, CachedKey>();
 
+  /** A 401, or a 429 once the address has sent too many keys that are not valid. */
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, detail: string): Promise<never> => {
+    const wait = await failures?.refused(request.ip, request.log);
+    if (!wait) throw new HttpProblem('unauthorized', detail);
+    reply.header('retry-after', String(wait));
+    throw new HttpProblem('rate-limited', `too many requests with keys that are not valid from this address; retry in ${wait} seconds`);
+  };
+
   const hook: onRequestHookHandler = async (request, reply) => {
     const presented = bearer(request);
     const parsed = presented ? parseApiKey(presented) : null;
-    if (!presented || !parsed) {
-      await failures?.record(request.ip, request.log);
-      throw new HttpProblem('unauthorized', 'send Authorization: Bearer <API key>');
-    }
+    if (!presented || !parsed) return refuse(request, reply, 'send Authorization: Bearer <API key>');
     const now = clock.now().getTime();
     const hash = hashApiKey(presented);
     const cacheKey = hash.toString('base64');
     let entry = cache.get(cacheKey);
     if (!entry || now - entry.checkedAt > cacheMs) {
-      const wait = await failures?.blockedFor(request.ip, request.log);
-      if (wait) {
-        reply.header('retry-after', String(wait));
-        throw new HttpProblem('rate-limited', `too many requests with keys that are not valid from this address; retry in ${wait} seconds`);
-      }
       const row = await creditors.findApiKeyByPrefix(db, parsed.lookupPrefix);
       if (!row || row.revoked_at !== null || !timingSafeEqual(row.secret_hash, hash)) {
         cache.delete(cacheKey);
-        await failures?.record(request.ip, request.log);
-        throw new HttpProblem('unauthorized', 'the API key is not valid or has been revoked');
+        return refuse(request, reply, 'the API key is not valid or has been revoked');
       }
       const auth = {
         creditorId: row.creditor_id,
