@@ -7,8 +7,10 @@
  *
  * Env: DATABASE_URL (only its server is used; the run creates and drops database fordra_bench_api),
  * REDIS_URL, BENCH_SECONDS (per scenario, default 15: the whole run then stays under two minutes),
- * BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1; see ROUNDS below). Figures are printed, never asserted; the exit code is non-zero
- * only when something failed (an error response, a failed pgbench transaction, a crash).
+ * BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1; see ROUNDS below), and for studying
+ * one scenario BENCH_ONLY, BENCH_PROFILE and BENCH_PERF_MAP (below). Figures are printed, never
+ * asserted; the exit code is non-zero only when something failed (an error response, a failed
+ * pgbench transaction, a crash).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -51,6 +53,15 @@ const WARMUP_SECONDS = Math.min(2, SECONDS);
 // Distinct rows to spread requests over; pgbench takes one script file per row (it allows 128).
 const POOL = 64;
 const TARGET_RATIO = 0.5;
+// BENCH_PROFILE=<folder>: each server under load writes a V8 CPU profile there when it stops.
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+// BENCH_PERF_MAP=1: the servers write /tmp/perf-<pid>.map, so that Linux perf names their JavaScript
+// (`perf record -g -p <pid>`): unlike V8's profile, perf counts CPU time, not time off the CPU.
+const PERF_MAP = process.env.BENCH_PERF_MAP === '1';
+// BENCH_ONLY=read (or create, http, comma-separated): run only those scenarios, to study one of them.
+const SCENARIOS = ['http', 'create', 'read'] as const;
+const ONLY = new Set((process.env.BENCH_ONLY ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()));
+for (const s of ONLY) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`BENCH_ONLY: unknown scenario ${s}; use ${SCENARIOS.join(', ')}`);
 
 const benchUrl = database.url;
 const redisPrefix = redisPrefixFor('api');
@@ -180,6 +191,7 @@ const children = new Set<ChildProcess>();
 
 function startTarget(mode: TargetMode): Promise<Target> {
   const child = fork(fileURLToPath(new URL('./target.ts', import.meta.url)), [mode], {
+    execArgv: [...process.execArgv, ...(PERF_MAP ? ['--perf-basic-prof'] : []), ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     env: { ...process.env, BENCH_DATABASE_URL: benchUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -286,8 +298,8 @@ async function main(): Promise<number> {
     };
 
     console.log('\nRunning:');
-    const bare = await startTarget('bare');
-    try {
+    const bare = ONLY.has('http') ? await startTarget('bare') : undefined;
+    if (bare) try {
       await runLoad({ url: bare.url, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
       await measure('HTTP ceiling: bare Fastify GET /', () => runLoad({ url: bare.url, connections: CONNECTIONS, seconds: SECONDS }));
     } finally {
@@ -312,10 +324,14 @@ async function main(): Promise<number> {
         await settle();
         await measure(`${name} #${round}`, run, on);
       };
-      await scenario('API create: POST /v1/cases', () => create(ROUND_SECONDS), target);
-      await scenario('pgbench create: same SQL, one transaction', pgbench(createFiles));
-      await scenario('API read: GET /v1/cases/{id}', () => read(ROUND_SECONDS), target);
-      await scenario('pgbench read: same SQL', pgbench(readFiles));
+      if (ONLY.has('create')) {
+        await scenario('API create: POST /v1/cases', () => create(ROUND_SECONDS), target);
+        await scenario('pgbench create: same SQL, one transaction', pgbench(createFiles));
+      }
+      if (ONLY.has('read')) {
+        await scenario('API read: GET /v1/cases/{id}', () => read(ROUND_SECONDS), target);
+        await scenario('pgbench read: same SQL', pgbench(readFiles));
+      }
     }
     await api.stop();
     // A warm-up that fails is as much an error as a measured run that does.

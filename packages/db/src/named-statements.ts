@@ -20,25 +20,17 @@ export function namedStatementPool(pool: pg.Pool): pg.Pool {
     }
     return name;
   };
-  const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
+  // Each client is given its naming query once, when the pool opens it: no wrapper per checkout.
+  pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    return new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
-        return (text: unknown, values?: unknown, ...rest: unknown[]) => {
-          if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-            const name = nameOf(text);
-            if (name) return query({ name, text, values }, ...rest);
-          }
-          return query(text, values, ...rest);
-        };
-      },
-    });
-  };
-  return new Proxy(pool, {
-    get(target, prop, receiver) {
-      if (prop !== 'connect') return Reflect.get(target, prop, receiver);
-      return async () => wrapClient(await target.connect());
-    },
+    const named = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+        const name = nameOf(text);
+        if (name) return query({ name, text, values }, ...rest);
+      }
+      return query(text, values, ...rest);
+    };
+    client.query = named as typeof client.query;
   });
+  return pool;
 }

@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { bullPrefix, QUEUES, reportErrors } from '@fordra/jobs';
 import type { Logger, Registry } from '@fordra/runtime';
 import { authFailureLimit } from './http/auth-failures.js';
+import { leasedRedisStore } from './http/rate-limit-store.js';
 import { createCreditorAuth } from './http/auth.js';
 import { registerAudit } from './http/audit.js';
 import { registerErrorHandler, sendProblem } from './http/error-handler.js';
@@ -124,8 +125,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     }
   });
   await app.register(rateLimit, {
-    redis,
-    nameSpace: `${config.REDIS_PREFIX}:rate-limit:`,
+    // Counts are reserved from Redis rather than taken one INCR at a time: see rate-limit-store.ts.
+    store: leasedRedisStore(redis, `${config.REDIS_PREFIX}:rate-limit:`),
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     keyGenerator: rateLimitKey,

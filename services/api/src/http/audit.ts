@@ -98,12 +98,32 @@ const RESOURCE_TYPES: Record<string, string> = {
 /** `/v1/cases/:id/contacts` as the OpenAPI document and the README write it: `/v1/cases/{id}/contacts`. */
 export const openApiPath = (route: string) => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-export function resourceOf(route: string, params: Record<string, string>, createdId: string | null, creditorId: string): { type: string | null; id: string | null } {
-  const segment = route.replace(/^\/v1\/(admin\/)?/, '').split('/')[0] ?? '';
-  const type = RESOURCE_TYPES[segment] ?? (segment || null);
+/** What a route records, worked out once per route rather than per request. */
+interface RouteAudit {
+  action: AuditAction | null;
+  /** The route as the OpenAPI document writes it. */
+  path: string;
+  resourceType: string | null;
+}
+const routeAudits = new Map<string, RouteAudit>();
+
+function routeAuditOf(method: string, route: string): RouteAudit {
+  const key = `${method} ${route}`;
+  let audit = routeAudits.get(key);
+  if (!audit) {
+    const segment = route.replace(/^\/v1\/(admin\/)?/, '').split('/')[0] ?? '';
+    audit = { action: auditActionOf(method, route), path: openApiPath(route), resourceType: RESOURCE_TYPES[segment] ?? (segment || null) };
+    // Routes are a fixed set; the bound only guards against a caller inventing methods.
+    if (routeAudits.size < 10_000) routeAudits.set(key, audit);
+  }
+  return audit;
+}
+
+export function resourceOf(type: string | null, params: Record<string, string>, createdId: string | null, creditorId: string): { type: string | null; id: string | null } {
   // The resource the route is about is its `:id`; routes without one name theirs by their other
   // parameters (a template by kind and language); a creating POST by the id it answers with.
-  const others = Object.keys(params).length ? Object.values(params).join('/') : null;
+  let others: string | null = null;
+  for (const key in params) others = others === null ? params[key]! : `${others}/${params[key]!}`;
   const id = params.id ?? others ?? createdId ?? (type === 'creditor' ? creditorId : null);
   return { type, id: id === null ? null : id.slice(0, 200) };
 }
@@ -116,7 +136,12 @@ const createdIds = new WeakMap<FastifyRequest, string>();
 
 function paramsOf(request: FastifyRequest): Record<string, string> {
   const params = (request.params ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const strings: Record<string, string> = {};
+  for (const key in params) {
+    const value = params[key];
+    if (typeof value === 'string') strings[key] = value;
+  }
+  return strings;
 }
 
 const AUDIT_COLUMNS = ['creditor_id', 'actor_kind', 'api_key_id', 'request_id', 'action', 'method', 'route', 'resource_type', 'resource_id', 'status', 'occurred_at'] as const;
@@ -173,14 +198,15 @@ export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): v
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!route?.startsWith('/v1/')) return;
-    const action = auditActionOf(request.method, route);
+    const audit = routeAuditOf(request.method, route);
+    const action = audit.action;
     if (!action) return;
     const who = await actorOf(db, request, reply, route).catch((err: unknown) => {
       request.log.error({ err }, 'could not tell whose audit log the request belongs to');
       return null;
     });
     if (!who) return;
-    const resource = resourceOf(route, paramsOf(request), createdIds.get(request) ?? null, who.creditorId);
+    const resource = resourceOf(audit.resourceType, paramsOf(request), createdIds.get(request) ?? null, who.creditorId);
     const row = {
       creditor_id: who.creditorId,
       actor_kind: who.actorKind,
@@ -188,7 +214,7 @@ export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): v
       request_id: String(request.id).slice(0, 100),
       action,
       method: request.method,
-      route: openApiPath(route),
+      route: audit.path,
       resource_type: resource.type,
       resource_id: resource.id,
       status: reply.statusCode,

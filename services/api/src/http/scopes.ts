@@ -136,11 +136,18 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
 /** `/v1/cases/:id` (Fastify) → `/v1/cases/{id}` (OpenAPI). */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
+const routeScopes = new Map<string, Scope | undefined>();
+
 /** The scope a request to a route needs, or undefined when the table does not name the route. */
 export function scopeOfRoute(method: string, url: string): Scope | undefined {
   // Fastify answers HEAD from the GET route: it needs what GET needs.
   const verb = method === 'HEAD' ? 'GET' : method;
-  return ROUTE_SCOPES[`${verb} ${openApiPath(url)}`];
+  const key = `${verb} ${url}`;
+  // Looked up on every request: the path is rewritten once per route.
+  if (routeScopes.has(key)) return routeScopes.get(key);
+  const scope = ROUTE_SCOPES[`${verb} ${openApiPath(url)}`];
+  if (routeScopes.size < 10_000) routeScopes.set(key, scope);
+  return scope;
 }
 
 /** Whether a key with these scopes may use a route that needs `needed`. */
