@@ -97,6 +97,25 @@ describe('the leased rate-limit store', () => {
     expect(await redis.redis.get(`${redis.prefix}:rl:${key}`)).toBe('1');
   });
 
+  it('forgets keys once their window has ended, and idle keys when too many addresses come at once', async () => {
+    // Memory only: each key a window of its own, answered without Redis.
+    let now = Date.now();
+    const s = new LeasedRedisStore(async (_key, windowMs, n) => [n, windowMs], 'memory:', { now: () => now });
+    const count = (key: string) => new Promise<void>((resolve, reject) => s.incr(key, (err) => (err ? reject(err) : resolve()), 60_000, 1200));
+    await Promise.all(Array.from({ length: 10_000 }, (_, i) => count(`ip:10.0.${i >> 8}.${i & 255}`)));
+    expect(s.size).toBe(10_000);
+    now += 61_000;
+    await count('ip:192.0.2.1');
+    expect(s.size).toBe(1);
+    // Within one window: past 100 000 keys, the idle ones go.
+    await Promise.all(Array.from({ length: 100_000 }, (_, i) => count(`ip:2001:db8::${i.toString(16)}`)));
+    expect(s.size).toBe(100_001);
+    // Sweeps come at most once a second.
+    now += 1_001;
+    await count('ip:192.0.2.2');
+    expect(s.size).toBe(1);
+  });
+
   it('passes a Redis failure to every request waiting on the reservation', async () => {
     const failing = new LeasedRedisStore(() => Promise.reject(new Error('connection is closed')), `${redis.prefix}:rl:`);
     const key = freshKey();

@@ -43,6 +43,11 @@ export interface LeaseOptions {
 
 /** Past this many keys, keys whose window has ended are forgotten (at most once a second). */
 const SWEEP_ABOVE = 10_000;
+/**
+ * Past this many after a sweep (clients from very many addresses within one window), idle keys are
+ * forgotten too: their unused counts are lost, which only refuses those keys a little earlier.
+ */
+const KEYS_AT_MOST = 100_000;
 
 /**
  * The rate-limit count for @fastify/rate-limit, kept in Redis so that every API instance shares it,
@@ -141,6 +146,15 @@ export class LeasedRedisStore {
     for (const [key, lease] of this.leases) {
       if (!lease.reserving && lease.waiting.length === 0 && now >= lease.endsAt) this.leases.delete(key);
     }
+    if (this.leases.size < KEYS_AT_MOST) return;
+    for (const [key, lease] of this.leases) {
+      if (!lease.reserving && lease.waiting.length === 0) this.leases.delete(key);
+    }
+  }
+
+  /** How many keys this instance remembers. */
+  get size(): number {
+    return this.leases.size;
   }
 }
 
