@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { createDb, ensureDatabaseExists, type Db } from '@fordra/db';
 import { createRedis, deleteKeysWithPrefix, type Redis } from '@fordra/jobs';
+import { onInterrupt } from './common-proc.js';
 
 /** Only the server is used: each benchmark brings its own database. */
 export const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/');
@@ -113,4 +114,19 @@ export async function releaseRun(run: { database: BenchDatabase; redisPrefix: st
   const redis = run.redis;
   if (redis) await deleteKeysWithPrefix(redis, run.redisPrefix).finally(() => redis.quit());
   await run.database.drop();
+}
+
+/**
+ * Ctrl-C for a run released by `cleanUp` (which ends in releaseRun): it gets a Redis connection of
+ * its own, and the keys are swept once more after it, as the run goes on until the exit and may
+ * have written a key behind the first sweep.
+ */
+export function releaseOnInterrupt(redisPrefix: string, cleanUp: (db: Db | undefined, redis: Redis | undefined) => Promise<void>): () => boolean {
+  return onInterrupt(
+    async () => {
+      await cleanUp(undefined, createRedis(redisUrl, { maxRetriesPerRequest: 3 })).catch((err: unknown) => console.error(err));
+      await sweepKeys(redisPrefix);
+    },
+    { quietAfter: true },
+  );
 }

@@ -34,8 +34,8 @@ import { addDays, dayOf } from '@fordra/domain';
 import { bullPrefix, createRedis, QUEUES, type Redis } from '@fordra/jobs';
 import { renderLetter, type LetterContent } from '@fordra/letters';
 import { formatDay, formatMoney, renderMessage, type MessageContext } from '@fordra/templates';
-import { benchDatabase, openStores, releaseRun, redisPrefixFor, redisUrl, serviceEnv, storesLine, settle as settleDb, sweepKeys } from './common-db.js';
-import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, onInterrupt, positiveInt, redisCpuSeconds, sleep, stopLogged } from './common-proc.js';
+import { benchDatabase, openStores, releaseRun, redisPrefixFor, redisUrl, serviceEnv, storesLine, settle as settleDb, releaseOnInterrupt } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, memoryOf, nodeArgs, positiveInt, redisCpuSeconds, sleep, stopLogged } from './common-proc.js';
 import { fmt, int, printRunHeader, printTable } from './common-report.js';
 import { startNotifier, startSmtpSink, type NotifierProcess, type SmtpSinkProcess } from './notifier-proc.js';
 
@@ -634,13 +634,6 @@ async function cleanUp(db: Db | undefined, redis: Redis | undefined): Promise<vo
 }
 
 // Ctrl-C: stop the children, delete the keys, the letters and the database rather than leave them behind.
-const interrupted = onInterrupt(
-  async () => {
-    await cleanUp(undefined, createRedis(redisUrl, { maxRetriesPerRequest: 3 })).catch((err: unknown) => console.error(err));
-    // The run goes on until the exit and may have written a key behind the first sweep.
-    await sweepKeys(redisPrefix);
-  },
-  { quietAfter: true },
-);
+const interrupted = releaseOnInterrupt(redisPrefix, cleanUp);
 
 exitWith(main, interrupted);

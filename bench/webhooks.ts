@@ -42,10 +42,10 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { creditors, migrateToLatest, outbox, type Db } from '@fordra/db';
 import { event } from '@fordra/domain';
-import { createRedis, type Redis } from '@fordra/jobs';
+import type { Redis } from '@fordra/jobs';
 import { newSecret } from '@fordra/webhooks';
-import { benchDatabase, openStores, releaseRun, redisPrefixFor, redisUrl, serviceEnv, settle as settleDb, storesLine, sweepKeys } from './common-db.js';
-import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, nodeArgs, onInterrupt, positiveInt, sleep, stopChild, stopLogged, tsx } from './common-proc.js';
+import { benchDatabase, openStores, releaseRun, redisPrefixFor, serviceEnv, settle as settleDb, storesLine, releaseOnInterrupt } from './common-db.js';
+import { BackendCpu, cpuSecondsOf, exitWith, hostBusy, hostCpu, nodeArgs, positiveInt, sleep, stopChild, stopLogged, tsx } from './common-proc.js';
 import { fmt, int, percentile, printRunHeader, printTable } from './common-report.js';
 import { startNotifier, type NotifierProcess } from './notifier-proc.js';
 import { startWorker, type WorkerProcess } from './scheduler-proc.js';
@@ -654,13 +654,6 @@ async function cleanUp(db: Db | undefined, redis: Redis | undefined): Promise<vo
 }
 
 // Ctrl-C: stop the children, delete the keys, the work folder and the database rather than leave them behind.
-const interrupted = onInterrupt(
-  async () => {
-    await cleanUp(undefined, createRedis(redisUrl, { maxRetriesPerRequest: 3 })).catch((err: unknown) => console.error(err));
-    // The run goes on until the exit and may have written a key behind the first sweep.
-    await sweepKeys(redisPrefix);
-  },
-  { quietAfter: true },
-);
+const interrupted = releaseOnInterrupt(redisPrefix, cleanUp);
 
 exitWith(main, interrupted);
