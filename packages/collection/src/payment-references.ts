@@ -26,9 +26,10 @@ export async function paymentReferenceKindOf(db: Q, creditorId: string): Promise
  * given (checked against the creditor's kind and unused by its other cases), else a new one of
  * the creditor's kind built from the next value of the reference sequence (OCR with its length
  * digit). A made reference that an integrator happened to give another case already is skipped.
+ * A caller that already knows the creditor's kind (the API caches it with the key) passes it.
  */
-export async function choosePaymentReference(db: Q, creditorId: string, given?: string | null): Promise<PaymentReferenceChoice> {
-  const kind = await paymentReferenceKindOf(db, creditorId);
+export async function choosePaymentReference(db: Q, creditorId: string, given?: string | null, knownKind?: PaymentReferenceKind): Promise<PaymentReferenceChoice> {
+  const kind = knownKind ?? (await paymentReferenceKindOf(db, creditorId));
   if (given !== undefined && given !== null) {
     const reference = normalizeReference(kind, given);
     if (reference === null) return { ok: false, kind, problem: 'invalid', detail: explainInvalidReference(kind, given)! };

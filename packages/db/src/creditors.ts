@@ -72,6 +72,7 @@ export async function findApiKeyByPrefix(db: Q, lookupPrefix: string) {
       'creditors.time_zone',
       'creditors.auto_verify',
       'creditors.late_interest',
+      'creditors.payment_reference_kind',
     ])
     .where('api_keys.lookup_prefix', '=', lookupPrefix)
     .executeTakeFirst();

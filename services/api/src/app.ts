@@ -110,8 +110,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerDraining(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (request, reply) => {
+  // Every answer (a 404 of no route included) names its request. A hook with a callback, not a
+  // promise: it runs on every request, and settles in the same tick.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
 

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseAsyncHookHandler, onSendHookHandler } from 'fastify';
 import { compiledOnce, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
+import { addRouteHook, methodsOf } from './route-hooks.js';
 
 /**
  * The audit log: one row per request that writes, and per request that reads debtors' personal
@@ -185,19 +186,19 @@ export interface AuditDeps {
  * recorded as activity of their case) are not.
  */
 export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    // A creating POST names its new resource only in its answer, whose first field is its id
-    // (read from the text's start: an import's answer may be megabytes).
-    if (request.method === 'POST' && reply.statusCode === 201 && typeof payload === 'string' && !paramsOf(request).id) {
+  // A creating POST names its new resource only in its answer, whose first field is its id
+  // (read from the text's start: an import's answer may be megabytes).
+  const rememberCreatedId: onSendHookHandler = (request, reply, payload, done) => {
+    if (request.method === 'POST' && reply.statusCode === 201 && typeof payload === 'string') {
       const id = CREATED_ID.exec(payload.slice(0, 60))?.[1];
       if (id) createdIds.set(request, id);
     }
-    return payload;
-  });
+    done(null, payload);
+  };
 
-  app.addHook('onResponse', async (request, reply) => {
+  const record: onResponseAsyncHookHandler = async (request, reply) => {
     const route = request.routeOptions.url;
-    if (!route?.startsWith('/v1/')) return;
+    if (!route) return;
     const audit = routeAuditOf(request.method, route);
     const action = audit.action;
     if (!action) return;
@@ -225,6 +226,15 @@ export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): v
     } catch (err) {
       request.log.error({ err, audit: { ...row, occurred_at: row.occurred_at.toISOString() } }, 'could not record the audit event');
     }
+  };
+
+  // Worked out as each route is declared: a request pays for these hooks only when its route is audited.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return;
+    const audited = methodsOf(route).filter((method) => routeAuditOf(method, route.url).action);
+    if (audited.length === 0) return;
+    addRouteHook(route, 'onResponse', record);
+    if (audited.includes('POST') && !/\/:id(\/|$)/.test(route.url)) addRouteHook(route, 'onSend', rememberCreatedId);
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { creditors, type Db } from '@fordra/db';
-import { asCurrency, type Actor, type Clock, type Currency } from '@fordra/domain';
+import { asCurrency, referenceKindFor, type Actor, type Clock, type Currency, type PaymentReferenceKind } from '@fordra/domain';
 import { parseApiKey, hashApiKey } from './api-keys.js';
 import type { AuthFailureLimit } from './auth-failures.js';
 import { HttpProblem } from './problems.js';
@@ -18,6 +18,8 @@ export interface CreditorAuth {
   autoVerify: boolean;
   /** Whether the creditor charges statutory late-payment interest. */
   lateInterest: 'none' | 'statutory';
+  /** The kind of payment reference its new cases get: its setting, else its country's usual one. */
+  paymentReferenceKind: PaymentReferenceKind;
   /** What the key may do (see scopes.ts); `*` is everything. */
   scopes: readonly string[];
 }
@@ -103,6 +105,7 @@ export function createCreditorAuth(db: Db, clock: Clock, failures?: AuthFailureL
         timeZone: row.time_zone,
         autoVerify: row.auto_verify,
         lateInterest: row.late_interest,
+        paymentReferenceKind: referenceKindFor(row.country, row.payment_reference_kind),
         scopes: row.scopes,
       };
       entry = { auth, expiresAt: row.expires_at?.getTime() ?? null, checkedAt: now, lastTouch: entry?.lastTouch ?? 0 };

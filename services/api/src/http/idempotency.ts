@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onResponseHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { idempotency, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '@fordra/db';
 import { HttpProblem } from './problems.js';
+import { addRouteHook } from './route-hooks.js';
 
 /** Responses are replayed for at least this long (the promise made in the API docs: 24 hours). */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -78,8 +79,7 @@ function fingerprint(request: FastifyRequest): string {
 export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock): void {
   app.decorateRequest('idempotencyClaim', null);
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (!request.routeOptions.config.idempotent) return;
+  const claimKey: preHandlerAsyncHookHandler = async (request, reply) => {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] : header;
@@ -106,7 +106,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
       case 'in_flight':
         throw new HttpProblem('idempotency-in-flight', 'the first request with this Idempotency-Key is still being processed');
     }
-  });
+  };
 
   // A request that failed before committing gives its key back, so the client can retry at once:
   // before its answer leaves (a retry sent the moment the answer arrives must find the key free),
@@ -117,8 +117,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
     claim.completed = true;
     await idempotency.releaseIdempotencyKey(db, claim).catch((err: unknown) => request.log.warn({ err }, 'could not release idempotency key'));
   };
-  app.addHook('onSend', async (request) => release(request));
-  app.addHook('onResponse', async (request) => release(request));
+  const releaseBeforeAnswer: onSendHookHandler = async (request) => release(request);
+  const releaseAfterAnswer: onResponseHookHandler = async (request) => release(request);
+
+  // Only the routes that honour the header pay for these hooks.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    addRouteHook(route, 'preHandler', claimKey);
+    addRouteHook(route, 'onSend', releaseBeforeAnswer);
+    addRouteHook(route, 'onResponse', releaseAfterAnswer);
+  });
 }
 
 /**

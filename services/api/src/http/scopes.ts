@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifySchema, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema, onRequestHookHandler } from 'fastify';
 import { HttpProblem, ProblemSchema } from './problems.js';
 
 /**
@@ -193,15 +193,22 @@ export function registerScopes(creditorScope: FastifyInstance): void {
     } as FastifySchema;
   });
 
-  const check: onRequestHookHandler = async (request) => {
+  const refusal = (request: FastifyRequest): HttpProblem | null => {
     const auth = request.auth;
-    if (!auth) throw new HttpProblem('unauthorized');
+    if (!auth) return new HttpProblem('unauthorized');
     const url = request.routeOptions.url ?? '';
     const scope = scopeOfRoute(request.method, url);
-    if (!scope) throw new HttpProblem('forbidden', `no scope is defined for ${request.method} ${openApiPath(url)}, so no key may use it`);
+    if (!scope) return new HttpProblem('forbidden', `no scope is defined for ${request.method} ${openApiPath(url)}, so no key may use it`);
     if (!grants(auth.scopes, scope)) {
-      throw new HttpProblem('forbidden', `this API key lacks the scope ${grantedBy(scope, text)}, which ${request.method} ${openApiPath(url)} needs`);
+      return new HttpProblem('forbidden', `this API key lacks the scope ${grantedBy(scope, text)}, which ${request.method} ${openApiPath(url)} needs`);
     }
+    return null;
+  };
+  // A callback, not a promise: the check is synchronous and runs on every creditor request.
+  const check: onRequestHookHandler = (request, _reply, done) => {
+    const refused = refusal(request);
+    if (refused) done(refused);
+    else done();
   };
   creditorScope.addHook('onRequest', check);
 }

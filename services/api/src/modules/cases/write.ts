@@ -23,8 +23,8 @@ async function assertExternalReferenceFree(db: Q, creditorId: string, reference:
  * The new case's payment reference: the integrator's own, checked against the creditor's kind and
  * its other cases, or the next one of that kind.
  */
-async function assignedPaymentReference(db: Q, creditorId: string, given: string | null | undefined): Promise<string> {
-  const choice = await choosePaymentReference(db, creditorId, given);
+async function assignedPaymentReference(db: Q, creditor: CreditorAuth, given: string | null | undefined): Promise<string> {
+  const choice = await choosePaymentReference(db, creditor.creditorId, given, creditor.paymentReferenceKind);
   if (choice.ok) return choice.reference;
   if (choice.problem === 'taken') throw new HttpProblem('conflict', choice.detail, { existingId: choice.existingId });
   throw new HttpProblem('unprocessable', `the payment reference is not valid for this creditor (${choice.kind})`, {
@@ -48,7 +48,7 @@ export async function openCase(
     throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
   }
   await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
-  const paymentReference = await assignedPaymentReference(db, creditor.creditorId, body.paymentReference);
+  const paymentReference = await assignedPaymentReference(db, creditor, body.paymentReference);
   // An existing debtor is checked by the foreign key (creditor, debtor): another creditor's debtor
   // fails it exactly like one that does not exist. An erased debtor takes no new case.
   if (body.debtorId) {
