@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { pollUntil } from '@fordra/testkit';
-import { businessDebtor, invoice, problem, useApi } from '../test/harness.js';
+import { admin, businessDebtor, invoice, problem, useApi } from '../test/harness.js';
 
 const api = useApi();
 
@@ -94,6 +94,28 @@ describe('Idempotency-Key on creating requests', () => {
     problem(refused, 422);
     const fixed = await api.app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { debtor: businessDebtor(), invoices: [invoice({ currency: 'EUR' })], currency: 'EUR' } });
     expect(fixed.statusCode).toBe(201);
+  });
+
+  it('is honoured by admin routes too: a retried creditor creation makes one creditor', async () => {
+    const name = `Replay ${Date.now()} AB`;
+    const request = { method: 'POST' as const, url: '/v1/admin/creditors', headers: { ...admin, 'idempotency-key': `onboard-${name.replaceAll(' ', '-')}` }, payload: { name, country: 'SE' } };
+    const first = await api.app.inject(request);
+    expect(first.statusCode).toBe(201);
+    const retry = await api.app.inject(request);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    const made = await api.database.db.selectFrom('creditors').select('id').where('name', '=', name).execute();
+    expect(made).toHaveLength(1);
+  });
+
+  it('is ignored by routes that do not take it: a malformed key on a change is no error there', async () => {
+    const creditor = await api.creditor();
+    const opened = await api.app.inject({ method: 'POST', url: '/v1/cases', headers: creditor.auth, payload: { debtor: businessDebtor(), invoices: [invoice()] } });
+    const res = await api.app.inject({ method: 'PATCH', url: `/v1/cases/${opened.json().id}`, headers: { ...creditor.auth, 'idempotency-key': 'x'.repeat(300) }, payload: { handler: 'Anna' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().handler).toBe('Anna');
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
   });
 
   it('refuses a malformed key', async () => {
