@@ -111,7 +111,7 @@ export const profileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, c
 
   app.patch(
     '/creditor',
-    { schema: { summary: "Change the creditor's profile", tags: ['creditor'], body: ProfilePatch, response: { 200: Profile, ...problemResponses(400, 401, 422) } } },
+    { schema: { summary: "Change the creditor's profile", description: 'The settings that new cases take from the creditor (late interest, the payment reference kind) apply at once on the API instance that answers, and within five seconds on the others, which keep them with the verified API key that long.', tags: ['creditor'], body: ProfilePatch, response: { 200: Profile, ...problemResponses(400, 401, 422) } } },
     async (request) => {
       const p = request.body;
       const payment = checkedPaymentDetails(p);
