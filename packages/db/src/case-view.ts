@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { compiledOnce } from './compiled-once.js';
-import type { ActivityRow, Database, InvoiceRow } from './types.js';
+import { compiledOnce, type Parameter } from './compiled-once.js';
+import type { ActivityRow, CaseRow, Database, InvoiceRow } from './types.js';
 
-/** The case read's statement: nine sub-selects, compiled once (see compiledOnce). */
-const caseViewQuery = compiledOnce(['creditorId', 'caseId', 'activityLimit'], (db, parameter) =>
+const instantOrNull = (text: string | null) => (text === null ? null : new Date(text));
+
+type CaseViewParameter = Parameter<'creditorId' | 'caseId' | 'activityLimit'>;
+
+/** The case's row with the lists its view is made of, each as JSON. */
+const caseWithItsLists = (db: Kysely<Database>, parameter: CaseViewParameter) =>
   db
     .selectFrom('cases')
     .selectAll('cases')
@@ -34,8 +38,15 @@ const caseViewQuery = compiledOnce(['creditorId', 'caseId', 'activityLimit'], (d
       jsonArrayFrom(eb.selectFrom('reference_rates').select(['basis', 'valid_from', 'rate_bp']).orderBy('valid_from')).as('reference_list'),
     ])
     .where('cases.creditor_id', '=', parameter('creditorId'))
-    .where('cases.id', '=', parameter('caseId')),
-);
+    .where('cases.id', '=', parameter('caseId'));
+
+/**
+ * The case read's statement: nine sub-selects, compiled once (see compiledOnce), answering with one
+ * JSON value rather than a row of 27 columns. Why: node-postgres describes and converts every
+ * column of every execution one by one, which cost the API more CPU per read than parsing the
+ * same data as one JSON text.
+ */
+const caseViewQuery = compiledOnce(['creditorId', 'caseId', 'activityLimit'], (db, parameter) => db.selectNoFrom(jsonObjectFrom(caseWithItsLists(db, parameter)).as('view')));
 
 /**
  * One case with its invoices (and whether each has its document), what its ledger is derived
@@ -43,10 +54,18 @@ const caseViewQuery = compiledOnce(['creditorId', 'caseId', 'activityLimit'], (d
  * trip costs more than the query itself.
  */
 export async function getCaseView(db: Kysely<Database>, creditorId: string, caseId: string, activityLimit: number) {
-  const found = (await db.executeQuery(caseViewQuery(db, { creditorId, caseId, activityLimit }))).rows[0];
+  const found = (await db.executeQuery(caseViewQuery(db, { creditorId, caseId, activityLimit }))).rows[0]?.view;
   if (!found) return undefined;
-  const { invoice_list, activity_list, charge_list, payment_list, adjustment_list, creditor, debtor_kind, reference_list, ...row } = found;
+  const { invoice_list, activity_list, charge_list, payment_list, adjustment_list, creditor, debtor_kind, reference_list, ...caseJson } = found;
   // JSON carries instants as text and int8 as numbers: turn them back into the row types.
+  const row: CaseRow = {
+    ...caseJson,
+    created_at: new Date(caseJson.created_at),
+    updated_at: new Date(caseJson.updated_at),
+    closed_at: instantOrNull(caseJson.closed_at),
+    held_since: instantOrNull(caseJson.held_since),
+    activated_at: instantOrNull(caseJson.activated_at),
+  };
   const invoiceRows = invoice_list.map((i) => ({
     ...i,
     amount_minor: BigInt(i.amount_minor as unknown as number),
