@@ -2,34 +2,48 @@
  * Turns the SQL the API really issued for one request into a pgbench script. Capturing instead of
  * writing the statements by hand keeps the ceiling honest while the API's queries change.
  */
-import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
-import pg from 'pg';
-import type { Database } from '@fordra/db';
+import type { CompiledQuery } from 'kysely';
+import { createDb } from '@fordra/db';
 
 export interface CapturedQuery {
   sql: string;
   parameters: readonly unknown[];
+  /** Which write to Postgres carried it: statements the API sends together share one. */
+  write: number;
 }
 
-/** A Kysely like the API's, except that what it runs inside `record` is kept. */
+/** A Kysely like the API's (the same dialect, pipelining included), except that what it sends inside `record` is kept. */
 export function recordingDb(connectionString: string) {
   const captured: CapturedQuery[] = [];
   let recording = false;
-  const pool = new pg.Pool({ connectionString, max: 4, application_name: 'fordra-bench-setup' });
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event: LogEvent) => {
-      if (recording && event.level === 'query') captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-    },
-  });
+  let writes = 0;
+  let lastWrite = Date.now();
+  const observe = (queries: readonly CompiledQuery[]) => {
+    writes++;
+    lastWrite = Date.now();
+    if (recording) for (const q of queries) captured.push({ sql: q.sql, parameters: q.parameters, write: writes });
+  };
+  // A request's audit row is written after its answer went out: a recording waits until the
+  // database has been quiet for a moment before it starts and before it ends, so that it holds
+  // its own request's audit row and not the one before's.
+  const quiet = async () => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() - lastWrite < QUIET_MS) {
+      if (Date.now() > deadline) throw new Error('the database never fell quiet');
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS / 4));
+    }
+  };
+  const db = createDb({ connectionString, maxConnections: 4, applicationName: 'fordra-bench-setup', observe });
   return {
     db,
-    /** The queries run while `fn` ran; nothing else may use the database meanwhile. */
+    /** The queries run while `fn` ran and just after; nothing else may use the database meanwhile. */
     async record(fn: () => Promise<void>): Promise<CapturedQuery[]> {
+      await quiet();
       captured.length = 0;
       recording = true;
       try {
         await fn();
+        await quiet();
       } finally {
         recording = false;
       }
@@ -38,13 +52,20 @@ export function recordingDb(connectionString: string) {
   };
 }
 
+/** How long without a statement counts as quiet, in milliseconds. */
+const QUIET_MS = 200;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ScriptSpec {
   /** Values that name an existing row, mapped to the pgbench variable that carries them. */
   known: ReadonlyMap<string, string>;
-  /** Ids the request itself created, mapped to `<table>_id`: taken from the INSERT ... RETURNING that made them. */
-  created: ReadonlyMap<string, string>;
+  /**
+   * Statements the API sent in one write go between `\startpipeline` and `\endpipeline`, so that
+   * pgbench too sends them without waiting for each answer. Off, pgbench sends one statement at
+   * a time, as a client without pipelining would.
+   */
+  pipelines?: boolean;
 }
 
 export interface PgbenchScript {
@@ -61,30 +82,31 @@ function constantName(constants: Map<string, string>, value: string): string {
   return name;
 }
 
-function tableOf(insert: string): string | undefined {
-  return /^insert into "([a-z_]+)"/i.exec(insert)?.[1];
-}
-
 /**
  * Every parameter stays a parameter (a pgbench variable becomes `$n` under `-M prepared`), except
- * NULL, which pgbench cannot pass, and an id the application mints per request (the outbox
- * event id), which must be fresh each time and becomes `gen_random_uuid()`.
+ * NULL, which pgbench cannot pass, and the ids the application mints for the rows a request
+ * writes (the case, its invoices, its events): each must be fresh per transaction and the same
+ * in every statement that names it, so each becomes a random number pgbench draws per
+ * transaction, turned into a uuid by md5 where the statement names it.
  */
 export function toPgbenchScript(queries: readonly CapturedQuery[], spec: ScriptSpec): PgbenchScript {
   const constants = new Map<string, string>();
+  const minted = new Map<string, string>();
   const lines: string[] = [];
-  for (const q of queries) {
+  queries.forEach((q, i) => {
     const expr = q.parameters.map((v) => {
       if (v === null || v === undefined) return 'NULL';
       if (v instanceof Date) return `:${constantName(constants, v.toISOString())}`;
       if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `:${constantName(constants, String(v))}`;
       if (typeof v !== 'string') throw new Error(`cannot carry a ${typeof v} parameter into pgbench: ${q.sql}`);
-      const named = spec.known.get(v) ?? spec.created.get(v);
+      const named = spec.known.get(v);
       if (named) return `:${named}`;
       if (UUID.test(v)) {
         // An id nobody knew before must be one the request minted for a new row; anything else is a lookup we cannot replay.
-        if (/^insert\b/i.test(q.sql)) return 'gen_random_uuid()';
-        throw new Error(`unmapped id ${v} in ${q.sql}`);
+        let variable = minted.get(v);
+        if (!variable && /^insert\b/i.test(q.sql)) minted.set(v, (variable = `minted_${minted.size + 1}`));
+        if (!variable) throw new Error(`unmapped id ${v} in ${q.sql}`);
+        return `md5(:${variable}::text)::uuid`;
       }
       return `:${constantName(constants, v)}`;
     });
@@ -93,14 +115,13 @@ export function toPgbenchScript(queries: readonly CapturedQuery[], spec: ScriptS
       if (e === undefined) throw new Error(`no parameter $${n} in ${q.sql}`);
       return e;
     });
+    const together = (j: number) => queries[j]?.write === q.write;
+    if (spec.pipelines && !together(i - 1) && together(i + 1)) lines.push('\\startpipeline');
     lines.push(`${sql};`);
-    const table = tableOf(q.sql);
-    // The row's columns become <table>_<column> variables, so later statements can name the new id.
-    // \gset takes exactly one row, which holds for the case and its one invoice; activity entries
-    // come several to an insert and nothing later names their ids.
-    if (table && table !== 'case_activity' && /\breturning\b/i.test(q.sql)) lines.push(`\\gset ${table}_`);
-  }
-  return { text: `${lines.join('\n')}\n`, constants };
+    if (spec.pipelines && together(i - 1) && !together(i + 1)) lines.push('\\endpipeline');
+  });
+  const draws = [...minted.values()].map((variable) => `\\set ${variable} random(1, 9223372036854775806)`);
+  return { text: `${[...draws, ...lines].join('\n')}\n`, constants };
 }
 
 /** The same script with one variable renamed, so that several copies can each read their own `-D` value. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { paymentReferences, type Database } from '@fordra/db';
+import { paymentReferences, run, type Database, type Statement } from '@fordra/db';
 import { explainInvalidReference, makeReference, normalizeReference, referenceKindFor, type PaymentReferenceKind } from '@fordra/domain';
 
 type Q = Kysely<Database>;
@@ -26,20 +26,39 @@ export async function paymentReferenceKindOf(db: Q, creditorId: string): Promise
  * given (checked against the creditor's kind and unused by its other cases), else a new one of
  * the creditor's kind built from the next value of the reference sequence (OCR with its length
  * digit). A made reference that an integrator happened to give another case already is skipped.
- * A caller that already knows the creditor's kind (the API caches it with the key) passes it.
+ *
+ * In two steps, so that the first look-up can go to Postgres with the caller's other checks:
+ * `first` (none when the given reference is malformed), then `finish` with its answer.
  */
-export async function choosePaymentReference(db: Q, creditorId: string, given?: string | null, knownKind?: PaymentReferenceKind): Promise<PaymentReferenceChoice> {
-  const kind = knownKind ?? (await paymentReferenceKindOf(db, creditorId));
+export function planPaymentReference(db: Q, creditorId: string, kind: PaymentReferenceKind, given?: string | null): { first: Statement<unknown> | null; finish: (answer: unknown) => Promise<PaymentReferenceChoice> } {
   if (given !== undefined && given !== null) {
     const reference = normalizeReference(kind, given);
-    if (reference === null) return { ok: false, kind, problem: 'invalid', detail: explainInvalidReference(kind, given)! };
-    const holder = await paymentReferences.findCaseByPaymentReference(db, creditorId, reference);
-    if (holder) return { ok: false, kind, problem: 'taken', detail: `payment reference ${reference} is already used by another case`, existingId: holder.id };
-    return { ok: true, kind, reference };
+    if (reference === null) return { first: null, finish: async () => ({ ok: false, kind, problem: 'invalid', detail: explainInvalidReference(kind, given)! }) };
+    return {
+      first: paymentReferences.paymentReferenceHolder(db, creditorId, reference),
+      finish: async (holder) => {
+        const taken = holder as { id: string } | undefined;
+        if (taken) return { ok: false, kind, problem: 'taken', detail: `payment reference ${reference} is already used by another case`, existingId: taken.id };
+        return { ok: true, kind, reference };
+      },
+    };
   }
-  for (let draw = 0; draw < MAX_DRAWS; draw++) {
-    const reference = makeReference(kind, await paymentReferences.nextReferenceBase(db), { ocrLengthDigit: true });
-    if (!(await paymentReferences.findCaseByPaymentReference(db, creditorId, reference))) return { ok: true, kind, reference };
-  }
-  throw new Error(`no free payment reference for creditor ${creditorId} after ${MAX_DRAWS} draws`);
+  return {
+    first: paymentReferences.nextBaseDraw,
+    finish: async (firstBase) => {
+      let base = firstBase as string;
+      for (let draw = 1; ; draw++) {
+        const reference = makeReference(kind, base, { ocrLengthDigit: true });
+        if (!(await paymentReferences.findCaseByPaymentReference(db, creditorId, reference))) return { ok: true, kind, reference };
+        if (draw === MAX_DRAWS) throw new Error(`no free payment reference for creditor ${creditorId} after ${MAX_DRAWS} draws`);
+        base = await paymentReferences.nextReferenceBase(db);
+      }
+    },
+  };
+}
+
+/** The same choice in one go. A caller that already knows the creditor's kind (the API caches it with the key) passes it. */
+export async function choosePaymentReference(db: Q, creditorId: string, given?: string | null, knownKind?: PaymentReferenceKind): Promise<PaymentReferenceChoice> {
+  const plan = planPaymentReference(db, creditorId, knownKind ?? (await paymentReferenceKindOf(db, creditorId)), given);
+  return plan.finish(plan.first ? await run(db, plan.first) : undefined);
 }

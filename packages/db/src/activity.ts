@@ -1,7 +1,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Actor } from '@fordra/domain';
 import { compiledRows } from './compiled-once.js';
-import type { Database } from './types.js';
+import { run, type Statement } from './pipelining.js';
+import type { ActivityRow, Database } from './types.js';
 
 type Q = Kysely<Database>;
 
@@ -19,6 +20,11 @@ const insertActivityRows = compiledRows((db, rows: Insertable<Database['case_act
 
 export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date) {
   if (entries.length === 0) return [];
+  return run(db, activityInsert(db, entries, now));
+}
+
+/** At least one entry. */
+export function activityInsert(db: Q, entries: ActivityEntry[], now: Date): Statement<ActivityRow[]> {
   const rows = entries.map((e) => ({
     creditor_id: e.creditorId,
     case_id: e.caseId,
@@ -28,7 +34,7 @@ export async function appendActivity(db: Q, entries: ActivityEntry[], now: Date)
     data: JSON.stringify(e.data),
     occurred_at: now,
   }));
-  return (await db.executeQuery(insertActivityRows(db, rows))).rows;
+  return { query: insertActivityRows(db, rows), read: (r) => r.rows };
 }
 
 /** A case's activity, newest first, paged by the entry id (which only grows). */

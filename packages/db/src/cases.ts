@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { compiledOnce } from './compiled-once.js';
-import type { CasesTable, Database } from './types.js';
+import { run, type Statement } from './pipelining.js';
+import type { CaseRow, CasesTable, Database } from './types.js';
 import { afterCursor, type PageRequest } from './pages.js';
 
 type Q = Kysely<Database>;
@@ -10,7 +11,7 @@ export async function insertCase(db: Q, row: Insertable<CasesTable>) {
 }
 
 const NEW_CASE_COLUMNS = [
-  'creditor_id', 'debtor_id', 'status', 'close_reason', 'currency', 'handler', 'external_reference', 'payment_reference',
+  'id', 'creditor_id', 'debtor_id', 'status', 'close_reason', 'currency', 'handler', 'external_reference', 'payment_reference',
   'policy_id', 'reminder_fee_agreed', 'contractual_interest_bp', 'created_at', 'updated_at',
 ] as const;
 type NewCase = Required<Pick<Insertable<CasesTable>, (typeof NEW_CASE_COLUMNS)[number]>>;
@@ -23,9 +24,12 @@ const insertNewCaseQuery = compiledOnce(NEW_CASE_COLUMNS, (db, parameter) =>
     .returningAll(),
 );
 
-/** A new case with every column given: what the API's create writes. */
-export async function insertNewCase(db: Q, row: NewCase) {
-  return (await db.executeQuery(insertNewCaseQuery(db, row))).rows[0]!;
+/**
+ * A new case with every column given, its id included (minted by the caller, so that the
+ * statements writing its invoices and events can go with this one): what the API's create writes.
+ */
+export function newCaseInsert(db: Q, row: NewCase): Statement<CaseRow> {
+  return { query: insertNewCaseQuery(db, row), read: (r) => r.rows[0] };
 }
 
 export async function getCase(db: Q, creditorId: string, id: string) {
@@ -81,11 +85,12 @@ export async function listCases(db: Q, creditorId: string, filter: CaseFilter, p
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
 }
 
+/** The creditor's case that carries this external reference, if any. */
+export function externalReferenceHolder(db: Q, creditorId: string, externalReference: string): Statement<{ id: string } | undefined> {
+  const query = db.selectFrom('cases').select(['id']).where('creditor_id', '=', creditorId).where('external_reference', '=', externalReference).compile();
+  return { query, read: (r) => r.rows[0] };
+}
+
 export async function findCaseByExternalReference(db: Q, creditorId: string, externalReference: string) {
-  return db
-    .selectFrom('cases')
-    .select(['id'])
-    .where('creditor_id', '=', creditorId)
-    .where('external_reference', '=', externalReference)
-    .executeTakeFirst();
+  return run(db, externalReferenceHolder(db, creditorId, externalReference));
 }

@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { namedStatementPool } from './named-statements.js';
+import { PipeliningPostgresDialect } from './pipelining.js';
 
 // int8 as bigint: money sums must never pass through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
@@ -16,6 +17,8 @@ export interface DbOptions {
   applicationName?: string;
   /** Told when the server drops an idle connection (a restart, a failover, an administrator). */
   onIdleError?: (err: Error) => void;
+  /** Shown the statements of each write to Postgres before it is sent (the benchmark records them). */
+  observe?: (queries: readonly CompiledQuery[]) => void;
 }
 
 export function createDb(options: DbOptions): Db {
@@ -23,12 +26,14 @@ export function createDb(options: DbOptions): Db {
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'fordra',
+    // Statements that need not wait for each other's answers go out together (see pipelining.ts).
+    pipeline: true,
   });
   // Without a listener, a connection the server drops while idle, or while the pool is closing
   // it, would crash the process; the pool replaces it on the next query, so it is worth a log line.
   pool.on('error', (err) => options.onIdleError?.(err));
   pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
+  return new Kysely<Database>({ dialect: new PipeliningPostgresDialect(namedStatementPool(pool), options.observe) });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Database, DebtorUpdate, NewDebtor } from './types.js';
 import type { PageRequest } from './pages.js';
 import { afterCursor } from './pages.js';
 import { compiledOnce } from './compiled-once.js';
+import { run, type Statement } from './pipelining.js';
 
 type Q = Kysely<Database>;
 
@@ -15,8 +16,12 @@ const erasedAtQuery = compiledOnce(['creditorId', 'id'], (db, parameter) =>
 );
 
 /** Whether the creditor's debtor was erased (checked before each new case for it): undefined when there is no such debtor. */
+export function erasedAtLookup(db: Q, creditorId: string, id: string): Statement<{ erased_at: Date | null } | undefined> {
+  return { query: erasedAtQuery(db, { creditorId, id }), read: (r) => r.rows[0] };
+}
+
 export async function erasedAt(db: Q, creditorId: string, id: string) {
-  return (await db.executeQuery(erasedAtQuery(db, { creditorId, id }))).rows[0];
+  return run(db, erasedAtLookup(db, creditorId, id));
 }
 
 export async function getDebtor(db: Q, creditorId: string, id: string) {

@@ -1,15 +1,21 @@
 import type { Insertable, Kysely } from 'kysely';
 import { compiledRows } from './compiled-once.js';
-import type { Database, InvoicesTable } from './types.js';
+import { run, type Statement } from './pipelining.js';
+import type { Database, InvoiceRow, InvoicesTable } from './types.js';
 
 type Q = Kysely<Database>;
 
 // Every case opened writes its invoices: compiled once per shape (see compiledRows).
 const insertInvoiceRows = compiledRows((db, rows: Insertable<InvoicesTable>[]) => db.insertInto('invoices').values(rows).returningAll());
 
+/** At least one row. */
+export function invoicesInsert(db: Q, rows: Insertable<InvoicesTable>[]): Statement<InvoiceRow[]> {
+  return { query: insertInvoiceRows(db, rows), read: (r) => r.rows };
+}
+
 export async function insertInvoices(db: Q, rows: Insertable<InvoicesTable>[]) {
   if (rows.length === 0) return [];
-  return (await db.executeQuery(insertInvoiceRows(db, rows))).rows;
+  return run(db, invoicesInsert(db, rows));
 }
 
 /** The invoices of the given cases, oldest due first, each with whether a document is attached. */

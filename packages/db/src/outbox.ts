@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DomainEvent } from '@fordra/domain';
 import { compiledRows } from './compiled-once.js';
+import { run, type Statement } from './pipelining.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -15,6 +16,11 @@ const insertOutboxRows = compiledRows((db, rows: Insertable<Database['outbox']>[
 
 export async function appendEvents(db: Q, creditorId: string, events: readonly DomainEvent[], now: Date): Promise<string[]> {
   if (events.length === 0) return [];
+  return run(db, eventsInsert(db, creditorId, events, now));
+}
+
+/** At least one event; answers with the events' ids. */
+export function eventsInsert(db: Q, creditorId: string, events: readonly DomainEvent[], now: Date): Statement<string[]> {
   const rows = events.map((e) => ({
     id: randomUUID(),
     creditor_id: creditorId,
@@ -23,6 +29,5 @@ export async function appendEvents(db: Q, creditorId: string, events: readonly D
     data: JSON.stringify(e.data),
     occurred_at: now,
   }));
-  await db.executeQuery(insertOutboxRows(db, rows));
-  return rows.map((r) => r.id);
+  return { query: insertOutboxRows(db, rows), read: () => rows.map((r) => r.id) };
 }

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { run, type Statement } from './pipelining.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -56,8 +57,13 @@ async function clearDefault(db: Q, creditorId: string, now: Date) {
   await db.updateTable('collection_policies').set({ is_default: false, updated_at: now }).where('creditor_id', '=', creditorId).where('is_default', '=', true).execute();
 }
 
+export function policyLookup(db: Q, creditorId: string, policyId: string): Statement<Selectable<Database['collection_policies']> | undefined> {
+  const query = db.selectFrom('collection_policies').selectAll().where('creditor_id', '=', creditorId).where('id', '=', policyId).compile();
+  return { query, read: (r) => r.rows[0] };
+}
+
 export async function getPolicy(db: Q, creditorId: string, policyId: string) {
-  return db.selectFrom('collection_policies').selectAll().where('creditor_id', '=', creditorId).where('id', '=', policyId).executeTakeFirst();
+  return run(db, policyLookup(db, creditorId, policyId));
 }
 
 export async function getPolicyForUpdate(db: Q, creditorId: string, policyId: string) {

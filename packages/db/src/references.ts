@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { compiledOnce } from './compiled-once.js';
+import { run, type Statement } from './pipelining.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -11,11 +12,13 @@ type Q = Kysely<Database>;
  * transaction that drew it rolls back; the gap this leaves is harmless.
  */
 export async function nextReferenceBase(db: Q): Promise<string> {
-  const { rows } = await db.executeQuery(NEXT_BASE);
-  return rows[0]!.base;
+  return run(db, nextBaseDraw);
 }
 
-const NEXT_BASE = CompiledQuery.raw(`SELECT nextval('payment_reference_seq')::text AS base`) as CompiledQuery<{ base: string }>;
+export const nextBaseDraw: Statement<string> = {
+  query: CompiledQuery.raw(`SELECT nextval('payment_reference_seq')::text AS base`),
+  read: (r) => (r.rows[0] as { base: string }).base,
+};
 
 // Both run on every case opened: compiled once (see compiledOnce).
 const caseByReference = compiledOnce(['creditorId', 'reference'], (db, parameter) =>
@@ -24,8 +27,12 @@ const caseByReference = compiledOnce(['creditorId', 'reference'], (db, parameter
 const referenceSetting = compiledOnce(['creditorId'], (db, parameter) => db.selectFrom('creditors').select(['country', 'payment_reference_kind']).where('id', '=', parameter('creditorId')));
 
 /** The creditor's case holding this payment reference (electronic form), if any. */
+export function paymentReferenceHolder(db: Q, creditorId: string, reference: string): Statement<{ id: string; payment_reference: string | null } | undefined> {
+  return { query: caseByReference(db, { creditorId, reference }), read: (r) => r.rows[0] };
+}
+
 export async function findCaseByPaymentReference(db: Q, creditorId: string, reference: string) {
-  return (await db.executeQuery(caseByReference(db, { creditorId, reference }))).rows[0];
+  return run(db, paymentReferenceHolder(db, creditorId, reference));
 }
 
 /** The kind of reference the creditor chose (null: its country's usual one) and its country. */

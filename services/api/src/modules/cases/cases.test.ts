@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { businessDebtor, invoice, problem, useApi } from '../../test/harness.js';
 
@@ -78,6 +79,27 @@ describe('cases', () => {
     const first = await openCase(creditor.auth, { debtor: businessDebtor(), externalReference: 'ERP-1', invoices: [invoice()] });
     const clash = await api.app.inject({ method: 'POST', url: '/v1/cases', headers: creditor.auth, payload: { debtor: businessDebtor(), externalReference: 'ERP-1', invoices: [invoice()] } });
     expect(problem(clash, 409).existingId).toBe(first.id);
+  });
+
+  it('asks every check a new case needs at once, and answers the first that fails in a fixed order, keeping nothing', async () => {
+    const creditor = await api.creditor();
+    const first = await openCase(creditor.auth, { debtor: businessDebtor(), externalReference: 'ERP-7', invoices: [invoice()] });
+    const attempt = (payload: Record<string, unknown>) =>
+      api.app.inject({ method: 'POST', url: '/v1/cases', headers: creditor.auth, payload: { invoices: [invoice({ number: 'F-refused' })], ...payload } });
+    const everythingWrong = { debtorId: randomUUID(), policyId: randomUUID(), externalReference: 'ERP-7', paymentReference: first.paymentReference };
+    const { policyId: _p, ...noPolicy } = everythingWrong;
+    const { externalReference: _e, ...noExternal } = noPolicy;
+    const { paymentReference: _r, ...onlyTheDebtor } = noExternal;
+
+    expect(problem(await attempt(everythingWrong), 404).errors).toEqual([{ in: 'body', pointer: '/policyId', detail: 'no such policy' }]);
+    expect(problem(await attempt(noPolicy), 409)).toMatchObject({ detail: 'external reference ERP-7 is already used by another case', existingId: first.id });
+    expect(problem(await attempt(noExternal), 409)).toMatchObject({ detail: `payment reference ${first.paymentReference} is already used by another case`, existingId: first.id });
+    // A debtor that does not exist is found by the case's foreign key, with the case's rows already on their way.
+    expect(problem(await attempt(onlyTheDebtor), 404).errors).toEqual([{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }]);
+
+    const kept = await api.database.db.selectFrom('invoices').select('id').where('creditor_id', '=', creditor.id).where('number', '=', 'F-refused').execute();
+    const events = await api.database.db.selectFrom('outbox').select('type').where('creditor_id', '=', creditor.id).where('type', '=', 'case.created').execute();
+    expect([kept.length, events.length]).toEqual([0, 1]);
   });
 
   it('filters by status, debtor, external reference and overdue date, and pages in a stable order', async () => {

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { activity, cases, debtors, outbox, policies, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
-import { applyCaseAction, choosePaymentReference, movePolicy } from '@fordra/collection';
+import { activity, cases, debtors, outbox, policies, together, type ActivityRow, type CaseRow, type Database, type DeadlineRow, type InvoiceRow } from '@fordra/db';
+import { applyCaseAction, movePolicy, planPaymentReference } from '@fordra/collection';
 import { event, type Actor, type Currency } from '@fordra/domain';
 import type { CreditorAuth } from '../../http/auth.js';
 import { HttpProblem } from '../../http/problems.js';
 import { createDebtor } from '../debtors/write.js';
-import { addInvoices } from '../invoices/write.js';
+import { invoiceStatements } from '../invoices/write.js';
 import type { z } from 'zod';
 import type { CreateCaseBody, PatchCaseBody } from './schemas.js';
 
@@ -13,18 +14,18 @@ type Q = Kysely<Database>;
 
 async function assertExternalReferenceFree(db: Q, creditorId: string, reference: string | null | undefined, selfId?: string) {
   if (!reference) return;
-  const holder = await cases.findCaseByExternalReference(db, creditorId, reference);
+  externalReferenceMustBeFree(reference, await cases.findCaseByExternalReference(db, creditorId, reference), selfId);
+}
+
+function externalReferenceMustBeFree(reference: string, holder: { id: string } | undefined, selfId?: string) {
   if (holder && holder.id !== selfId) {
     throw new HttpProblem('conflict', `external reference ${reference} is already used by another case`, { existingId: holder.id });
   }
 }
 
-/**
- * The new case's payment reference: the integrator's own, checked against the creditor's kind and
- * its other cases, or the next one of that kind.
- */
-async function assignedPaymentReference(db: Q, creditor: CreditorAuth, given: string | null | undefined): Promise<string> {
-  const choice = await choosePaymentReference(db, creditor.creditorId, given, creditor.paymentReferenceKind);
+/** The new case's payment reference, from the plan's answer: the integrator's own, or the next one of the creditor's kind. */
+async function assignedPaymentReference(plan: ReturnType<typeof planPaymentReference>, answer: unknown): Promise<string> {
+  const choice = await plan.finish(answer);
   if (choice.ok) return choice.reference;
   if (choice.problem === 'taken') throw new HttpProblem('conflict', choice.detail, { existingId: choice.existingId });
   throw new HttpProblem('unprocessable', `the payment reference is not valid for this creditor (${choice.kind})`, {
@@ -35,6 +36,10 @@ async function assignedPaymentReference(db: Q, creditor: CreditorAuth, given: st
 /**
  * Opens a case in verification: the invoices are checked before anyone is reminded, unless the
  * creditor verifies automatically, in which case collection starts at once.
+ *
+ * Postgres is asked twice, not once per statement: first every check at once (the policy, the
+ * external and payment references, the debtor), then, the case's and its invoices' ids minted
+ * here, every row at once. Only a drawn payment reference needs a look of its own in between.
  */
 export async function openCase(
   db: Q,
@@ -43,24 +48,33 @@ export async function openCase(
   actor: Actor,
   now: Date,
 ): Promise<{ row: CaseRow; invoices: InvoiceRow[]; activity: ActivityRow[]; deadlines: DeadlineRow[]; changedSince: boolean }> {
+  const { creditorId } = creditor;
   const currency: Currency = body.currency ?? creditor.defaultCurrency;
-  if (body.policyId && !(await policies.getPolicy(db, creditor.creditorId, body.policyId))) {
+  const reference = planPaymentReference(db, creditorId, creditor.paymentReferenceKind, body.paymentReference);
+  const [policy, externalHolder, referenceAnswer, debtor] = await together(db, [
+    body.policyId ? policies.policyLookup(db, creditorId, body.policyId) : null,
+    body.externalReference ? cases.externalReferenceHolder(db, creditorId, body.externalReference) : null,
+    reference.first,
+    body.debtorId ? debtors.erasedAtLookup(db, creditorId, body.debtorId) : null,
+  ]);
+  if (body.policyId && !policy) {
     throw new HttpProblem('not-found', 'no such policy', { errors: [{ in: 'body', pointer: '/policyId', detail: 'no such policy' }] });
   }
-  await assertExternalReferenceFree(db, creditor.creditorId, body.externalReference);
-  const paymentReference = await assignedPaymentReference(db, creditor, body.paymentReference);
+  if (body.externalReference) externalReferenceMustBeFree(body.externalReference, externalHolder);
+  const paymentReference = await assignedPaymentReference(reference, referenceAnswer);
   // An existing debtor is checked by the foreign key (creditor, debtor): another creditor's debtor
   // fails it exactly like one that does not exist. An erased debtor takes no new case.
-  if (body.debtorId) {
-    const erased = await debtors.erasedAt(db, creditor.creditorId, body.debtorId);
-    if (erased?.erased_at) throw new HttpProblem('conflict', 'the debtor was erased: open the case for a new debtor record', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'erased' }] });
-  }
+  if (debtor?.erased_at) throw new HttpProblem('conflict', 'the debtor was erased: open the case for a new debtor record', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'erased' }] });
   const debtorId = body.debtorId ?? (await createDebtor(db, creditor, body.debtor!, now)).id;
-  const row = await cases
-    .insertNewCase(db, {
-    creditor_id: creditor.creditorId,
+
+  const caseId = randomUUID();
+  const created = { creditorId, caseId, type: 'case.created', actor, data: { debtorId, currency, status: 'verification', paymentReference } };
+  const added = invoiceStatements(db, { creditorId, caseId, currency }, body.invoices, [], actor, now, 'invoices', false, created);
+  const caseRow = {
+    id: caseId,
+    creditor_id: creditorId,
     debtor_id: debtorId,
-    status: 'verification',
+    status: 'verification' as const,
     close_reason: null,
     currency,
     handler: body.handler ?? null,
@@ -71,31 +85,29 @@ export async function openCase(
     contractual_interest_bp: body.contractualInterestBp ?? null,
     created_at: now,
     updated_at: now,
-  })
-    .catch((err: unknown) => {
-      if ((err as { code?: string }).code === '23503') {
-        throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
-      }
-      throw err;
-    });
-  const created = { creditorId: creditor.creditorId, caseId: row.id, type: 'case.created', actor, data: { debtorId, currency, status: row.status, paymentReference } };
-  const added = await addInvoices(db, { creditorId: creditor.creditorId, caseId: row.id, currency }, body.invoices, [], actor, now, 'invoices', false, created);
-  await outbox.appendEvents(
-    db,
-    creditor.creditorId,
-    [
-      event('case.created', row.id, {
-        caseId: row.id,
-        debtorId,
-        status: row.status,
-        currency,
-        externalReference: row.external_reference,
-        invoiceIds: added.rows.map((i) => i.id),
-      }),
-    ],
-    now,
-  );
-  const opened = { row, invoices: added.rows, activity: added.activity };
+  };
+  const caseCreated = event('case.created', caseId, {
+    caseId,
+    debtorId,
+    status: caseRow.status,
+    currency,
+    externalReference: caseRow.external_reference,
+    invoiceIds: added.ids,
+  });
+  const [row, invoiceRows, activityRows] = await together(db, [
+    cases.newCaseInsert(db, caseRow),
+    added.invoices,
+    added.activity,
+    outbox.eventsInsert(db, creditorId, [caseCreated], now),
+  ]).catch((err: unknown) => {
+    // The case's row goes first: a broken foreign key there is the debtor's (the rows after it fail only because it did).
+    const failure = err as { code?: string; table?: string };
+    if (failure.code === '23503' && failure.table === 'cases') {
+      throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
+    }
+    throw err;
+  });
+  const opened = { row, invoices: invoiceRows, activity: activityRows };
   if (!creditor.autoVerify) return { ...opened, deadlines: [], changedSince: false };
   const verified = await applyCaseAction(db, row, 'verify', { note: 'verified automatically (creditor setting)' }, actor, now);
   return { ...opened, deadlines: verified.deadlines, changedSince: true };

@@ -292,6 +292,13 @@ describe('a debtor’s personal data', () => {
     expect(again.json()).toMatchObject({ debtor: { erasedAt: exported.debtor.erasedAt }, cancelledNotificationIds: [] });
   });
 
+  it('takes no new case: one is opened for a new debtor record', async () => {
+    const refused = await call('POST', '/v1/cases', { debtorId, invoices: [invoice({ number: 'F-after-erasure' })] });
+    expect(problem(refused, 409).errors).toEqual([{ in: 'body', pointer: '/debtorId', detail: 'erased' }]);
+    const opened = await api.database.db.selectFrom('invoices').select('id').where('number', '=', 'F-after-erasure').execute();
+    expect(opened).toEqual([]);
+  });
+
   it('records the export and the erasure in the audit log', async () => {
     const events = await pollUntil(async () => {
       const items = (await call('GET', `/v1/audit-events?resourceType=debtor&resourceId=${debtorId}&limit=200`)).json().items as { action: string; status: number }[];
