@@ -2,7 +2,7 @@ import { Kysely, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { namedStatementPool } from './named-statements.js';
-import { PipeliningPostgresDialect } from './pipelining.js';
+import { PipeliningPostgresDialect, registerRiders } from './pipelining.js';
 
 // int8 as bigint: money sums must never pass through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
@@ -33,7 +33,10 @@ export function createDb(options: DbOptions): Db {
   // it, would crash the process; the pool replaces it on the next query, so it is worth a log line.
   pool.on('error', (err) => options.onIdleError?.(err));
   pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
-  return new Kysely<Database>({ dialect: new PipeliningPostgresDialect(namedStatementPool(pool), options.observe) });
+  const dialect = new PipeliningPostgresDialect(namedStatementPool(pool), options.observe);
+  const db = new Kysely<Database>({ dialect });
+  registerRiders(db, dialect);
+  return db;
 }
 
 /**

@@ -15,6 +15,9 @@ import type { Database } from './types.js';
  * - `together(db, statements)` sends statements that do not depend on each other's answers at once.
  * - A transaction's BEGIN is not sent on its own: it goes with the transaction's first statement.
  *   A transaction that ran no statement sends nothing at all.
+ * - `alongside(db, query)` takes a statement nothing waits for (the audit row written after an
+ *   answer went out) and sends it behind the next statement that goes out outside a transaction,
+ *   or on its own once the current turn of the event loop is over.
  *
  * Each statement keeps its own Sync, so outside a transaction each one stands alone; inside one,
  * the first failure aborts the transaction and the statements after it fail with it.
@@ -30,9 +33,77 @@ export class PipeliningPostgresDialect extends PostgresDialect {
     this.#observe = observe;
   }
 
+  readonly riders = new Riders();
+
   override createDriver(): Driver {
-    return new PipeliningDriver(this.#pool, this.#observe);
+    return new PipeliningDriver(this.#pool, this.#observe, this.riders);
   }
+}
+
+/** A statement nothing waits for, and where its result goes. */
+interface Rider {
+  query: CompiledQuery;
+  settle: (result: Promise<pg.QueryResult>) => void;
+}
+
+/** Statements waiting to ride along with the next write, and the fallback that sends them alone. */
+class Riders {
+  #waiting: Rider[] = [];
+  #scheduled = false;
+  #flushes = new Set<Promise<void>>();
+  sendAlone: (riders: Rider[]) => Promise<void> = async () => {
+    throw new Error('the driver has not started');
+  };
+
+  get any(): boolean {
+    return this.#waiting.length > 0;
+  }
+
+  add(query: CompiledQuery): Promise<QueryResult<unknown>> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ query, settle: (result) => result.then((r) => resolve(toQueryResult(r)), reject) });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        // After the callbacks of this turn, which may send statements the riders can go with.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  take(): Rider[] {
+    const taken = this.#waiting;
+    this.#waiting = [];
+    return taken;
+  }
+
+  /** Sends whatever still waits on a connection of its own; resolves once it is answered. */
+  async flush(): Promise<void> {
+    this.#scheduled = false;
+    const riders = this.take();
+    if (riders.length === 0) return Promise.all(this.#flushes).then(() => undefined);
+    const flush = this.sendAlone(riders).catch((err: unknown) => riders.forEach((r) => r.settle(Promise.reject(err))));
+    this.#flushes.add(flush);
+    await flush.finally(() => this.#flushes.delete(flush));
+  }
+}
+
+/** Which dialect's riders a Kysely made by createDb sends through. */
+const ridersOf = new WeakMap<object, Riders>();
+
+/** Called by createDb: `alongside` on this Kysely uses this dialect's riders. */
+export function registerRiders(db: Kysely<Database>, dialect: PipeliningPostgresDialect): void {
+  ridersOf.set(db, dialect.riders);
+}
+
+/**
+ * Runs a statement that nothing waits for before answering, outside any transaction: behind the
+ * next statement sent outside a transaction, in the same write, or on its own once the current
+ * turn of the event loop is over. Resolves with its result, or rejects with its own error only.
+ * On a Kysely not made by createDb it simply runs.
+ */
+export function alongside(db: Kysely<Database>, query: CompiledQuery): Promise<QueryResult<unknown>> {
+  const riders = ridersOf.get(db);
+  return riders ? riders.add(query) : db.executeQuery(query);
 }
 
 /** A statement and how to read its answer: what `together` runs. */
@@ -85,7 +156,17 @@ class PipeliningDriver implements Driver {
   constructor(
     private readonly pool: pg.Pool,
     private readonly observe: ((queries: readonly CompiledQuery[]) => void) | undefined,
-  ) {}
+    private readonly riders: Riders,
+  ) {
+    riders.sendAlone = async (waiting) => {
+      const connection = (await this.acquireConnection()) as PipelinedConnection;
+      try {
+        await connection.sendRiders(waiting);
+      } finally {
+        connection.release();
+      }
+    };
+  }
 
   async init(): Promise<void> {}
 
@@ -93,7 +174,7 @@ class PipeliningDriver implements Driver {
     const client = await this.pool.connect();
     let connection = this.#connections.get(client);
     if (!connection) {
-      connection = new PipelinedConnection(client, this.observe);
+      connection = new PipelinedConnection(client, this.observe, this.riders);
       this.#connections.set(client, connection);
     }
     return connection;
@@ -120,6 +201,8 @@ class PipeliningDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    // Statements waiting to ride along are sent before the connections close.
+    await this.riders.flush();
     await this.pool.end();
   }
 }
@@ -129,32 +212,42 @@ type ClientWithSocket = pg.PoolClient & { connection?: { stream?: { cork?: () =>
 
 class PipelinedConnection implements DatabaseConnection {
   #begin: CompiledQuery | null = null;
+  #inTransaction = false;
 
   constructor(
     private readonly client: ClientWithSocket,
     private readonly observe: ((queries: readonly CompiledQuery[]) => void) | undefined,
+    private readonly riders: Riders,
   ) {
     if (!client.pipeline) throw new Error('the pool behind PipeliningPostgresDialect must be made with { pipeline: true }');
   }
 
   deferBegin(sql: string): void {
     this.#begin = CompiledQuery.raw(sql);
+    this.#inTransaction = true;
   }
 
   /** Commit or roll back; a transaction whose BEGIN was never sent ran nothing and ends here. */
   async endTransaction(sql: 'commit' | 'rollback'): Promise<void> {
-    if (this.#begin) {
-      this.#begin = null;
-      return;
+    try {
+      if (this.#begin) this.#begin = null;
+      else await this.#send([CompiledQuery.raw(sql)]);
+    } finally {
+      this.#inTransaction = false;
     }
-    await this.#send([CompiledQuery.raw(sql)]);
+  }
+
+  /** Riders with nothing to ride on: sent alone, answered before this resolves. */
+  async sendRiders(riders: Rider[]): Promise<void> {
+    const pending = this.#write([], riders);
+    await Promise.allSettled(pending);
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const batch = batches.get(query);
     if (batch) return { rows: (await this.#send(batch)) as R[] };
-    if (this.#begin) return (await this.#send([query]))[0] as QueryResult<R>;
-    // Most statements go alone: no batch to gather, no BEGIN to put before them.
+    if (this.#begin || (!this.#inTransaction && this.riders.any)) return (await this.#send([query]))[0] as QueryResult<R>;
+    // Most statements go alone: no batch to gather, no BEGIN to put before them, nothing riding along.
     this.observe?.([query]);
     return toQueryResult(await this.client.query(query.sql, query.parameters as unknown[])) as QueryResult<R>;
   }
@@ -167,28 +260,37 @@ class PipelinedConnection implements DatabaseConnection {
   release(): void {
     // A transaction Kysely gave up on without ending it cannot leave its BEGIN to the next user.
     this.#begin = null;
+    this.#inTransaction = false;
     this.client.release();
   }
 
   async #send(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
-    const all = this.#begin ? [this.#begin, ...queries] : queries;
+    const begin = this.#begin;
     this.#begin = null;
-    this.observe?.(all);
-    const stream = all.length > 1 ? this.client.connection?.stream : undefined;
-    // node-postgres writes each statement as it is queued; corked, they leave in one write.
-    stream?.cork?.();
-    let pending: Promise<pg.QueryResult>[];
-    try {
-      pending = all.map((q) => this.client.query(q.sql, q.parameters as unknown[]));
-    } finally {
-      stream?.uncork?.();
-    }
+    // Riders go behind the caller's statements, never into a transaction: their fate is their own.
+    const riders = this.#inTransaction ? [] : this.riders.take();
+    const pending = this.#write(begin ? [begin, ...queries] : queries, riders);
     const settled = await Promise.allSettled(pending);
     // The first failure is the cause; in a transaction, the ones after it only say it was aborted.
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const results = (settled as PromiseFulfilledResult<pg.QueryResult>[]).map((s) => toQueryResult(s.value));
-    return all === queries ? results : results.slice(1);
+    return begin ? results.slice(1) : results;
+  }
+
+  /** Queues the statements and the riders behind them in one write; answers the statements' results, the riders getting theirs. */
+  #write(queries: readonly CompiledQuery[], riders: readonly Rider[]): Promise<pg.QueryResult>[] {
+    this.observe?.(riders.length ? [...queries, ...riders.map((r) => r.query)] : queries);
+    const stream = queries.length + riders.length > 1 ? this.client.connection?.stream : undefined;
+    // node-postgres writes each statement as it is queued; corked, they leave in one write.
+    stream?.cork?.();
+    try {
+      const pending = queries.map((q) => this.client.query(q.sql, q.parameters as unknown[]));
+      for (const rider of riders) rider.settle(this.client.query(rider.query.sql, rider.query.parameters as unknown[]));
+      return pending;
+    } finally {
+      stream?.uncork?.();
+    }
   }
 }
 

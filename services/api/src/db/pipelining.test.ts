@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { createDb, run, together, type Database, type Statement } from '@fordra/db';
+import { alongside, createDb, run, together, type Database, type Statement } from '@fordra/db';
 import { useTestDatabase } from '@fordra/testkit';
 
 const database = useTestDatabase();
@@ -142,6 +142,83 @@ describe('a transaction’s BEGIN', () => {
       expect((await db.executeQuery(CompiledQuery.raw('SELECT 1 AS one'))).rows).toEqual([{ one: 1 }]);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+describe('a statement sent alongside', () => {
+  it('rides behind the next statement sent outside a transaction, in the same write', async () => {
+    const { db, writes } = observedDb();
+    try {
+      await freshNotes(db);
+      writes.length = 0;
+      const rider = alongside(db, insertNote(db, 1, 'audit').query);
+      expect(await run(db, value(db, 7))).toBe(7);
+      await expect(rider).resolves.toMatchObject({ numAffectedRows: 1n });
+      expect(writes[0]).toEqual([expect.stringMatching(/^SELECT/), expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+      expect(await notes(db)).toEqual([1]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('goes alone when nothing else is sent this turn', async () => {
+    const { db, writes } = observedDb();
+    try {
+      await freshNotes(db);
+      writes.length = 0;
+      await alongside(db, insertNote(db, 1, 'audit').query);
+      expect(writes).toEqual([[expect.stringMatching(/^INSERT INTO pipelining_notes/)]]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('never rides into a transaction: it is kept when the transaction rolls back', async () => {
+    const { db, writes } = observedDb();
+    try {
+      await freshNotes(db);
+      writes.length = 0;
+      let rider: Promise<unknown> | undefined;
+      await expect(
+        db.transaction().execute(async (trx) => {
+          rider = alongside(db, insertNote(db, 1, 'audit').query);
+          await run(trx, insertNote(trx, 2, 'rolled back'));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await rider;
+      expect(writes[0]).toEqual(['begin', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+      expect(await notes(db)).toEqual([1]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('fails on its own: the statement it rode with still answers', async () => {
+    const { db } = observedDb();
+    try {
+      await freshNotes(db);
+      await run(db, insertNote(db, 1, 'first'));
+      const rider = alongside(db, insertNote(db, 1, 'duplicate').query);
+      expect(await run(db, value(db, 3))).toBe(3);
+      await expect(rider).rejects.toMatchObject({ code: '23505' });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('is sent before the connections close when the database handle is destroyed', async () => {
+    const { db } = observedDb();
+    await freshNotes(db);
+    const rider = alongside(db, insertNote(db, 1, 'last words').query);
+    await db.destroy();
+    await expect(rider).resolves.toMatchObject({ numAffectedRows: 1n });
+    const { db: after } = observedDb();
+    try {
+      expect(await notes(after)).toEqual([1]);
+    } finally {
+      await after.destroy();
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseAsyncHookHandler, onSendHookHandler } from 'fastify';
-import { compiledOnce, type Db } from '@fordra/db';
+import { alongside, compiledOnce, type Db } from '@fordra/db';
 import type { Clock } from '@fordra/domain';
 import { addRouteHook, methodsOf } from './route-hooks.js';
 
@@ -222,7 +222,8 @@ export function registerAudit(app: FastifyInstance, { db, clock }: AuditDeps): v
       occurred_at: clock.now(),
     };
     try {
-      await db.executeQuery(insertAuditEvent(db, row));
+      // Nothing waits for it: it goes out with the next statement another request sends.
+      await alongside(db, insertAuditEvent(db, row));
     } catch (err) {
       request.log.error({ err, audit: { ...row, occurred_at: row.occurred_at.toISOString() } }, 'could not record the audit event');
     }
