@@ -456,11 +456,13 @@ function report(rows: Row[]): void {
 }
 
 
-// Ctrl-C: stop the servers and drop the database rather than leave them behind.
+// Ctrl-C: stop the servers, drop the database and the Redis keys rather than leave them behind.
 onInterrupt(
   async () => {
     for (const c of children) c.kill('SIGTERM');
     await database.drop();
+    const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
+    await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
   },
   { quietAfter: false },
 );

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Actor } from '@fordra/domain';
 import { compiledRows } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { ActivityRow, Database } from './types.js';
 
 type Q = Kysely<Database>;

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { compiledOnce } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { CaseRow, CasesTable, Database } from './types.js';
 import { afterCursor, type PageRequest } from './pages.js';
 

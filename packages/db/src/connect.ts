@@ -2,7 +2,8 @@ import { Kysely, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { namedStatementPool } from './named-statements.js';
-import { PipeliningPostgresDialect, registerRiders } from './pipelining.js';
+import { PipeliningPostgresDialect } from './pipelining.js';
+import { registerRiders } from './riders.js';
 
 // int8 as bigint: money sums must never pass through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
@@ -35,7 +36,7 @@ export function createDb(options: DbOptions): Db {
   pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
   const dialect = new PipeliningPostgresDialect(namedStatementPool(pool), options.observe);
   const db = new Kysely<Database>({ dialect });
-  registerRiders(db, dialect);
+  registerRiders(db, dialect.riders);
   return db;
 }
 

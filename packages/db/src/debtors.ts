@@ -3,7 +3,7 @@ import type { Database, DebtorUpdate, NewDebtor } from './types.js';
 import type { PageRequest } from './pages.js';
 import { afterCursor } from './pages.js';
 import { compiledOnce } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 
 type Q = Kysely<Database>;
 

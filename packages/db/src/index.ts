@@ -17,6 +17,7 @@ export * as agreements from './agreements.js';
 export * as tasks from './tasks.js';
 export { getCaseView } from './case-view.js';
 export * as paymentReferences from './references.js';
-export { alongside, run, together, type Statement } from './pipelining.js';
+export { run, together, type Statement } from './statements.js';
+export { alongside } from './riders.js';
 export { compiledOnce, compiledRows, type Parameter } from './compiled-once.js';
 export * as notifications from './notifications.js';

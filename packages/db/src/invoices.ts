@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { compiledRows } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { Database, InvoiceRow, InvoicesTable } from './types.js';
 
 type Q = Kysely<Database>;

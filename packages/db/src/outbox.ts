@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DomainEvent } from '@fordra/domain';
 import { compiledRows } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;

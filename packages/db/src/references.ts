@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { compiledOnce } from './compiled-once.js';
-import { run, type Statement } from './pipelining.js';
+import { run, type Statement } from './statements.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
