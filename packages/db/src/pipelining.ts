@@ -135,7 +135,8 @@ class PipelinedConnection implements DatabaseConnection {
   async endTransaction(sql: 'commit' | 'rollback'): Promise<void> {
     try {
       if (this.#begin) this.#begin = null;
-      else await this.#send([CompiledQuery.raw(sql)]);
+      // Riders may go behind the COMMIT or ROLLBACK: they run once the transaction is over.
+      else await this.#send([CompiledQuery.raw(sql)], true);
     } finally {
       this.#inTransaction = false;
     }
@@ -167,11 +168,11 @@ class PipelinedConnection implements DatabaseConnection {
     this.client.release();
   }
 
-  async #send(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+  async #send(queries: readonly CompiledQuery[], endsTransaction = false): Promise<QueryResult<unknown>[]> {
     const begin = this.#begin;
     this.#begin = null;
     // Riders go behind the caller's statements, never into a transaction: their fate is their own.
-    const riders = this.#inTransaction ? [] : this.riders.take();
+    const riders = this.#inTransaction && !endsTransaction ? [] : this.riders.take();
     const { pending } = this.#write(begin ? [begin, ...queries] : queries, riders);
     const settled = await Promise.allSettled(pending);
     // The first failure is the cause; in a transaction, the ones after it only say it was aborted.

@@ -178,18 +178,46 @@ describe('a statement sent alongside', () => {
     const { db, writes } = observedDb();
     try {
       await freshNotes(db);
-      writes.length = 0;
       let rider: Promise<unknown> | undefined;
       await expect(
         db.transaction().execute(async (trx) => {
-          rider = alongside(db, insertNote(db, 1, 'audit').query);
           await run(trx, insertNote(trx, 2, 'rolled back'));
+          rider = alongside(db, insertNote(db, 1, 'audit').query);
+          writes.length = 0;
+          await run(trx, insertNote(trx, 3, 'rolled back too'));
+          expect(writes[0]).toEqual([expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
       await rider;
-      expect(writes[0]).toEqual(['begin', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
       expect(await notes(db)).toEqual([1]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('rides behind the COMMIT or ROLLBACK that ends a transaction, running after it', async () => {
+    const { db, writes } = observedDb();
+    try {
+      await freshNotes(db);
+      let rider: Promise<unknown> | undefined;
+      await db.transaction().execute(async (trx) => {
+        await run(trx, insertNote(trx, 2, 'committed'));
+        rider = alongside(db, insertNote(db, 1, 'audit').query);
+      });
+      await rider;
+      expect(writes.at(-1)).toEqual(['commit', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await run(trx, insertNote(trx, 3, 'rolled back'));
+          rider = alongside(db, insertNote(db, 4, 'audit of the failure').query);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      await rider;
+      expect(writes.at(-1)).toEqual(['rollback', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+      expect(await notes(db)).toEqual([1, 2, 4]);
     } finally {
       await db.destroy();
     }
