@@ -15,6 +15,16 @@ function observedDb(maxConnections = 1) {
   return { db, writes };
 }
 
+/** Runs `check` with an observed handle of its own (one connection unless told), closed after. */
+async function withObservedDb(check: (handle: ReturnType<typeof observedDb>) => Promise<void>, maxConnections = 1): Promise<void> {
+  const handle = observedDb(maxConnections);
+  try {
+    await check(handle);
+  } finally {
+    await handle.db.destroy();
+  }
+}
+
 const value = (db: Kysely<Database>, n: number): Statement<number> => ({
   query: sql<{ n: number }>`SELECT ${n}::int AS n`.compile(db),
   read: (r) => (r.rows[0] as { n: number }).n,
@@ -37,21 +47,17 @@ async function freshNotes(db: Kysely<Database>) {
 
 describe('statements sent together', () => {
   it('go in one write and answer in their order, a null in place of a statement answering undefined', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       const answers = await together(db, [value(db, 1), null, value(db, 2), value(db, 3)]);
       expect(answers).toEqual([1, undefined, 2, 3]);
       expect(writes).toHaveLength(1);
       expect(writes[0]).toHaveLength(3);
       expect(await run(db, value(db, 4))).toBe(4);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('in a transaction: the first failure rejects the call with its own error, and nothing of the transaction stays', async () => {
-    const { db } = observedDb();
-    try {
+    await withObservedDb(async ({ db }) => {
       await freshNotes(db);
       await run(db, insertNote(db, 1, 'before'));
       const attempt = db.transaction().execute((trx) => together(trx, [insertNote(trx, 2, 'new'), insertNote(trx, 1, 'duplicate'), insertNote(trx, 3, 'after')]));
@@ -61,21 +67,16 @@ describe('statements sent together', () => {
       // The one connection is clean again: its next transaction commits.
       await db.transaction().execute((trx) => together(trx, [insertNote(trx, 2, 'new'), insertNote(trx, 3, 'after')]));
       expect(await notes(db)).toEqual([1, 2, 3]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('outside a transaction: each statement stands alone, so the ones around a failure are kept', async () => {
-    const { db } = observedDb();
-    try {
+    await withObservedDb(async ({ db }) => {
       await freshNotes(db);
       await run(db, insertNote(db, 1, 'before'));
       await expect(together(db, [insertNote(db, 2, 'new'), insertNote(db, 1, 'duplicate'), insertNote(db, 3, 'after')])).rejects.toMatchObject({ code: '23505' });
       expect(await notes(db)).toEqual([1, 2, 3]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('refuse to run through a dialect that cannot send them together, rather than run something else', async () => {
@@ -90,8 +91,7 @@ describe('statements sent together', () => {
 
 describe('a transaction’s BEGIN', () => {
   it('goes with the first statement, and the transaction is still one: unseen by others until it commits, gone when it rolls back', async () => {
-    const { db, writes } = observedDb(2);
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await freshNotes(db);
       writes.length = 0;
       let seenInside: number[] = [];
@@ -99,38 +99,32 @@ describe('a transaction’s BEGIN', () => {
         await run(trx, insertNote(trx, 1, 'kept'));
         // Another connection of the same pool does not see the uncommitted row.
         seenInside = await notes(db);
-      });
-      expect(seenInside).toEqual([]);
-      expect(writes[0]).toEqual(['begin', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
-      expect(writes.at(-1)).toEqual(['commit']);
+    });
+    expect(seenInside).toEqual([]);
+    expect(writes[0]).toEqual(['begin', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+    expect(writes.at(-1)).toEqual(['commit']);
 
-      await expect(
-        db.transaction().execute(async (trx) => {
-          await run(trx, insertNote(trx, 2, 'dropped'));
-          throw new Error('changed my mind');
-        }),
-      ).rejects.toThrow('changed my mind');
-      expect(writes.at(-1)).toEqual(['rollback']);
-      expect(await notes(db)).toEqual([1]);
-    } finally {
-      await db.destroy();
-    }
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await run(trx, insertNote(trx, 2, 'dropped'));
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(writes.at(-1)).toEqual(['rollback']);
+    expect(await notes(db)).toEqual([1]);
+    }, 2);
   });
 
   it('is never sent for a transaction that ran nothing', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await db.transaction().execute(async () => undefined);
       await expect(db.transaction().execute(async () => Promise.reject(new Error('refused before any statement')))).rejects.toThrow('refused before any statement');
       expect(writes).toEqual([]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('keeps the isolation level and access mode asked for', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       const level = await db
         .transaction()
         .setIsolationLevel('repeatable read')
@@ -140,16 +134,13 @@ describe('a transaction’s BEGIN', () => {
       expect(writes[0]![0]).toBe('start transaction isolation level repeatable read read only');
       // Raw statements still run alone, as written.
       expect((await db.executeQuery(CompiledQuery.raw('SELECT 1 AS one'))).rows).toEqual([{ one: 1 }]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 });
 
 describe('a statement sent alongside', () => {
   it('rides behind the next statement sent outside a transaction, in the same write', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await freshNotes(db);
       writes.length = 0;
       const rider = alongside(db, insertNote(db, 1, 'audit').query);
@@ -157,26 +148,20 @@ describe('a statement sent alongside', () => {
       await expect(rider).resolves.toMatchObject({ numAffectedRows: 1n });
       expect(writes[0]).toEqual([expect.stringMatching(/^SELECT/), expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
       expect(await notes(db)).toEqual([1]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('goes alone when nothing else is sent this turn', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await freshNotes(db);
       writes.length = 0;
       await alongside(db, insertNote(db, 1, 'audit').query);
       expect(writes).toEqual([[expect.stringMatching(/^INSERT INTO pipelining_notes/)]]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('never rides into a transaction: it is kept when the transaction rolls back', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await freshNotes(db);
       let rider: Promise<unknown> | undefined;
       await expect(
@@ -191,49 +176,41 @@ describe('a statement sent alongside', () => {
       ).rejects.toThrow('rolled back');
       await rider;
       expect(await notes(db)).toEqual([1]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('rides behind the COMMIT or ROLLBACK that ends a transaction, running after it', async () => {
-    const { db, writes } = observedDb();
-    try {
+    await withObservedDb(async ({ db, writes }) => {
       await freshNotes(db);
       let rider: Promise<unknown> | undefined;
       await db.transaction().execute(async (trx) => {
         await run(trx, insertNote(trx, 2, 'committed'));
         rider = alongside(db, insertNote(db, 1, 'audit').query);
-      });
-      await rider;
-      expect(writes.at(-1)).toEqual(['commit', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+    });
+    await rider;
+    expect(writes.at(-1)).toEqual(['commit', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
 
-      await expect(
-        db.transaction().execute(async (trx) => {
-          await run(trx, insertNote(trx, 3, 'rolled back'));
-          rider = alongside(db, insertNote(db, 4, 'audit of the failure').query);
-          throw new Error('refused');
-        }),
-      ).rejects.toThrow('refused');
-      await rider;
-      expect(writes.at(-1)).toEqual(['rollback', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
-      expect(await notes(db)).toEqual([1, 2, 4]);
-    } finally {
-      await db.destroy();
-    }
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await run(trx, insertNote(trx, 3, 'rolled back'));
+        rider = alongside(db, insertNote(db, 4, 'audit of the failure').query);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await rider;
+    expect(writes.at(-1)).toEqual(['rollback', expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
+    expect(await notes(db)).toEqual([1, 2, 4]);
+    });
   });
 
   it('fails on its own: the statement it rode with still answers', async () => {
-    const { db } = observedDb();
-    try {
+    await withObservedDb(async ({ db }) => {
       await freshNotes(db);
       await run(db, insertNote(db, 1, 'first'));
       const rider = alongside(db, insertNote(db, 1, 'duplicate').query);
       expect(await run(db, value(db, 3))).toBe(3);
       await expect(rider).rejects.toMatchObject({ code: '23505' });
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   it('is sent before the connections close when the database handle is destroyed', async () => {
@@ -242,11 +219,6 @@ describe('a statement sent alongside', () => {
     const rider = alongside(db, insertNote(db, 1, 'last words').query);
     await db.destroy();
     await expect(rider).resolves.toMatchObject({ numAffectedRows: 1n });
-    const { db: after } = observedDb();
-    try {
-      expect(await notes(after)).toEqual([1]);
-    } finally {
-      await after.destroy();
-    }
+    await withObservedDb(async ({ db: after }) => expect(await notes(after)).toEqual([1]));
   });
 });
