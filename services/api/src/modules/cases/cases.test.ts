@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { holdRowLock, pollUntil } from '@fordra/testkit';
 import { businessDebtor, invoice, problem, useApi } from '../../test/harness.js';
 
 const api = useApi();
@@ -100,6 +101,26 @@ describe('cases', () => {
     const kept = await api.database.db.selectFrom('invoices').select('id').where('creditor_id', '=', creditor.id).where('number', '=', 'F-refused').execute();
     const events = await api.database.db.selectFrom('outbox').select('type').where('creditor_id', '=', creditor.id).where('type', '=', 'case.created').execute();
     expect([kept.length, events.length]).toEqual([0, 1]);
+  });
+
+  it('answers 409, not 500, when another request takes the external reference between the check and the write', async () => {
+    const creditor = await api.creditor();
+    const first = await openCase(creditor.auth, { debtor: businessDebtor(), invoices: [invoice()] });
+    // Another writer's case with the reference, not yet committed: the check cannot see it, the unique index waits for it.
+    const other = await holdRowLock(
+      api.database.url,
+      `INSERT INTO cases (id, creditor_id, debtor_id, status, currency, external_reference, reminder_fee_agreed, created_at, updated_at)
+       SELECT gen_random_uuid(), creditor_id, debtor_id, status, currency, 'ERP-RACE', reminder_fee_agreed, created_at, updated_at FROM cases WHERE id = $1`,
+      [first.id],
+    );
+    try {
+      const racing = api.app.inject({ method: 'POST', url: '/v1/cases', headers: creditor.auth, payload: { debtorId: first.debtorId, externalReference: 'ERP-RACE', invoices: [invoice()] } });
+      await pollUntil(async () => ((await other.waiters('fordra')).length > 0 ? true : undefined));
+      await other.release();
+      expect(problem(await racing, 409).detail).toBe('external reference ERP-RACE is already used by another case');
+    } finally {
+      await other.release();
+    }
   });
 
   it('filters by status, debtor, external reference and overdue date, and pages in a stable order', async () => {

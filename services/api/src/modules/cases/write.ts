@@ -101,9 +101,16 @@ export async function openCase(
     outbox.eventsInsert(db, creditorId, [caseCreated], now),
   ]).catch((err: unknown) => {
     // The case's row goes first: a broken foreign key there is the debtor's (the rows after it fail only because it did).
-    const failure = err as { code?: string; table?: string };
+    const failure = err as { code?: string; table?: string; constraint?: string };
     if (failure.code === '23503' && failure.table === 'cases') {
       throw new HttpProblem('not-found', 'no such debtor', { errors: [{ in: 'body', pointer: '/debtorId', detail: 'no such debtor' }] });
+    }
+    // Another request took the reference between the checks above and this write.
+    if (failure.code === '23505' && failure.constraint === 'cases_external_reference') {
+      throw new HttpProblem('conflict', `external reference ${caseRow.external_reference} is already used by another case`);
+    }
+    if (failure.code === '23505' && failure.constraint === 'cases_payment_reference') {
+      throw new HttpProblem('conflict', `payment reference ${paymentReference} is already used by another case`);
     }
     throw err;
   });
