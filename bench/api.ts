@@ -26,7 +26,7 @@ import { migrateToLatest } from '@fordra/db';
 import { systemClock } from '@fordra/domain';
 import { createRedis, type Redis, deleteKeysWithPrefix } from '@fordra/jobs';
 import { createLogger } from '@fordra/runtime';
-import { benchDatabase, query, redisPrefixFor, redisUrl, serverUrl, settle as settleDb } from './common-db.js';
+import { benchDatabase, query, redisPrefixFor, redisUrl, serverUrl, settle as settleDb, sweepKeys } from './common-db.js';
 import { exitWith, hostBusy, busyBefore, hostCpu, onInterrupt, positiveInt } from './common-proc.js';
 import { fmt, printBusyBefore, printTable } from './common-report.js';
 import { runLoad, type Measured } from './load.js';
@@ -171,20 +171,18 @@ async function prepare(redis: Redis): Promise<Fixture> {
       ['creditor_id', creditor.id],
       ['api_key_id', apiKey.id],
     ]);
-    let createScript = drawReference(create.text);
-    let createPipelinedScript = drawReference(createPipelined.text);
-    for (const [k, v] of create.constants) {
-      variables.set(`c_${k}`, v);
-      createScript = renameVariable(createScript, k, `c_${k}`);
-      createPipelinedScript = renameVariable(createPipelinedScript, k, `c_${k}`);
-    }
-    let readScript = read.text;
-    let readPipelinedScript = readPipelined.text;
-    for (const [k, v] of read.constants) {
-      variables.set(`r_${k}`, v);
-      readScript = renameVariable(readScript, k, `r_${k}`);
-      readPipelinedScript = renameVariable(readPipelinedScript, k, `r_${k}`);
-    }
+    // A script's constants (its pipelined twin has the same ones) become prefixed -D variables.
+    const withConstants = (text: string, constants: Map<string, string>, prefix: string) => {
+      for (const [k, v] of constants) {
+        variables.set(`${prefix}${k}`, v);
+        text = renameVariable(text, k, `${prefix}${k}`);
+      }
+      return text;
+    };
+    const createScript = withConstants(drawReference(create.text), create.constants, 'c_');
+    const createPipelinedScript = withConstants(drawReference(createPipelined.text), createPipelined.constants, 'c_');
+    const readScript = withConstants(read.text, read.constants, 'r_');
+    const readPipelinedScript = withConstants(readPipelined.text, readPipelined.constants, 'r_');
     debtorIds.forEach((id, i) => variables.set(`debtor_id_${i}`, id));
     caseIds.forEach((id, i) => variables.set(`case_id_${i}`, id));
     return { key: apiKey.key, debtorIds, caseIds, createSql, readSql, createScript, createPipelinedScript, readScript, readPipelinedScript, variables };
@@ -461,8 +459,7 @@ onInterrupt(
   async () => {
     for (const c of children) c.kill('SIGTERM');
     await database.drop();
-    const redis = createRedis(redisUrl, { maxRetriesPerRequest: 3 });
-    await deleteKeysWithPrefix(redis, redisPrefix).finally(() => redis.quit());
+    await sweepKeys(redisPrefix);
   },
   { quietAfter: false },
 );

@@ -70,6 +70,8 @@ export function registerRiders(db: Kysely<Database>, riders: Riders): void {
  * On a Kysely not made by createDb it simply runs.
  */
 export function alongside(db: Kysely<Database>, query: CompiledQuery): Promise<QueryResult<unknown>> {
+  // Handed a transaction, it would otherwise run inside it, sharing its fate.
+  if (db.isTransaction) return Promise.reject(new Error('alongside takes the database handle, not a transaction'));
   const riders = ridersOf.get(db);
   return riders ? riders.add(query) : db.executeQuery(query);
 }

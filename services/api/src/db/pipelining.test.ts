@@ -168,6 +168,7 @@ describe('a statement sent alongside', () => {
         db.transaction().execute(async (trx) => {
           await run(trx, insertNote(trx, 2, 'rolled back'));
           rider = alongside(db, insertNote(db, 1, 'audit').query);
+          await expect(alongside(trx, insertNote(trx, 5, 'inside').query)).rejects.toThrow(/not a transaction/);
           writes.length = 0;
           await run(trx, insertNote(trx, 3, 'rolled back too'));
           expect(writes[0]).toEqual([expect.stringMatching(/^INSERT INTO pipelining_notes/)]);
